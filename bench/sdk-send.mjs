@@ -1,0 +1,185 @@
+// Throughput and client CPU per message of `mp.messages.send()` against the local sink, beside raw
+// `undici.request` (the ceiling) and Node's fetch. Each measurement runs in its own process; clients
+// alternate within every round and the median over rounds is reported.
+//   node bench/sdk-send.mjs [--rounds=3] [--duration=5000] [--warmup=1500] [--concurrency=1,32]
+//                           [--clients=sdk,undici,fetch] [--profile]
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { listOption, numberOption, parseArgs } from './lib/args.mjs';
+import { lastJsonLine, runNode } from './lib/child.mjs';
+import { sdkBuilt, sdkUndici } from './lib/paths.mjs';
+import { summarizeProfile } from './lib/profile.mjs';
+import { startSink } from './lib/sink.mjs';
+import { fixed, max, median, min, table } from './lib/stats.mjs';
+
+const CHILD = fileURLToPath(new URL('./lib/throughput-child.mjs', import.meta.url));
+export const GOAL_RATIO = 0.85;
+const LABELS = {
+  sdk: '@mailplatform/sdk messages.send',
+  undici: 'raw undici.request (ceiling)',
+  fetch: "Node's global fetch",
+};
+
+export const SDK_SEND_DEFAULTS = {
+  rounds: '3',
+  duration: '5000',
+  warmup: '1500',
+  concurrency: '1,32',
+  clients: 'sdk,undici,fetch',
+  profile: false,
+};
+
+/** One child run; `sinkBusy` is the sink's CPU time over the child's whole life (1 = one core saturated). */
+async function measure(sink, client, concurrency, warmupMs, durationMs, execArgv = []) {
+  const before = await sink.counts();
+  const { stdout } = await runNode([
+    ...execArgv,
+    CHILD,
+    client,
+    sink.origin,
+    String(concurrency),
+    String(warmupMs),
+    String(durationMs),
+  ]);
+  const after = await sink.counts();
+  const run = lastJsonLine(stdout);
+  if (run.errors > 0) throw new Error(`${client} c=${concurrency}: ${run.errors} failed sends\n${run.firstError}`);
+  const cpuMs = run.cpuUserMs + run.cpuSystemMs;
+  return {
+    ...run,
+    perSecond: (run.sends / run.wallMs) * 1000,
+    cpuMsPerSend: cpuMs / run.sends,
+    clientBusy: cpuMs / run.wallMs,
+    sinkBusy: (after.cpuMs - before.cpuMs) / (after.at - before.at),
+    loadAverage: loadavg()[0],
+  };
+}
+
+/** Runs every client at every concurrency for `rounds` rounds; the client order rotates each round. */
+export async function runSdkSend(options, log = () => {}) {
+  const rounds = numberOption(options, 'rounds');
+  const durationMs = numberOption(options, 'duration');
+  const warmupMs = numberOption(options, 'warmup');
+  const concurrencies = listOption(options, 'concurrency').map(Number);
+  const built = sdkBuilt();
+  const clients = listOption(options, 'clients').filter((client) => client !== 'sdk' || built);
+  for (const client of clients) if (!(client in LABELS)) throw new Error(`unknown client ${client}`);
+
+  const sink = await startSink();
+  const runs = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const concurrency of concurrencies) {
+        const order = clients.map((_, i) => clients[(i + round) % clients.length]);
+        for (const client of order) {
+          const run = await measure(sink, client, concurrency, warmupMs, durationMs);
+          log(
+            `round ${round + 1}/${rounds} c=${concurrency} ${client}: ${Math.round(run.perSecond)} msg/s, ` +
+              `${fixed(run.cpuMsPerSend * 1000, 1)} µs CPU/msg, client ${fixed(run.clientBusy * 100, 0)}% ` +
+              `sink ${fixed(run.sinkBusy * 100, 0)}% of a core, load ${fixed(run.loadAverage, 1)}`,
+          );
+          runs.push({ round: round + 1, ...run });
+        }
+      }
+    }
+    const profile = options.profile && built ? await profileSdk(sink.origin, warmupMs, durationMs, log) : undefined;
+    return {
+      settings: { rounds, durationMs, warmupMs, concurrencies, clients, undici: sdkUndici().version },
+      sdkBuilt: built,
+      summary: summarize(runs, clients, concurrencies),
+      runs,
+      profile,
+    };
+  } finally {
+    await sink.close();
+  }
+}
+
+async function profileSdk(origin, warmupMs, durationMs, log) {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-bench-prof-'));
+  try {
+    await measure(origin, 'sdk', 32, warmupMs, durationMs, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    log(`profiled sdk c=32 (${file})`);
+    return summarizeProfile(join(dir, file));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summarize(runs, clients, concurrencies) {
+  const summary = [];
+  for (const concurrency of concurrencies) {
+    const raw = runs.filter((run) => run.client === 'undici' && run.concurrency === concurrency);
+    const rawPerSecond = median(raw.map((run) => run.perSecond));
+    const rawCpu = median(raw.map((run) => run.cpuMsPerSend));
+    for (const client of clients) {
+      const mine = runs.filter((run) => run.client === client && run.concurrency === concurrency);
+      const perSecond = mine.map((run) => run.perSecond);
+      const cpu = median(mine.map((run) => run.cpuMsPerSend));
+      summary.push({
+        client,
+        concurrency,
+        perSecond: median(perSecond),
+        perSecondMin: min(perSecond),
+        perSecondMax: max(perSecond),
+        cpuMsPerSend: cpu,
+        throughputVsRaw: median(perSecond) / rawPerSecond,
+        cpuVsRaw: cpu / rawCpu,
+      });
+    }
+  }
+  return summary;
+}
+
+export function formatSdkSend(result) {
+  const rows = result.summary.map((row) => [
+    LABELS[row.client],
+    row.concurrency,
+    Math.round(row.perSecond),
+    `${Math.round(row.perSecondMin)}–${Math.round(row.perSecondMax)}`,
+    fixed(row.cpuMsPerSend * 1000, 1),
+    `${fixed(row.throughputVsRaw, 2)}x`,
+    `${fixed(row.cpuVsRaw, 2)}x`,
+  ]);
+  const { rounds, durationMs, warmupMs, undici } = result.settings;
+  const lines = [
+    `Send throughput (median of ${rounds} rounds, ${durationMs} ms each after ${warmupMs} ms warm-up; undici ${undici})`,
+    table(['client', 'conc', 'msg/s', 'range', 'CPU µs/msg', 'msg/s vs raw', 'CPU vs raw'], rows),
+  ];
+  const goal = result.summary.find((row) => row.client === 'sdk' && row.concurrency === 32);
+  if (goal !== undefined) {
+    const pass = goal.throughputVsRaw >= GOAL_RATIO;
+    lines.push(
+      `Goal: SDK ≥ ${GOAL_RATIO}x raw undici at c=32: ${fixed(goal.throughputVsRaw, 2)}x (CPU/msg ${fixed(goal.cpuVsRaw, 2)}x raw) ${pass ? 'MET' : 'NOT MET'}`,
+    );
+  }
+  if (!result.sdkBuilt) {
+    lines.push('SDK numbers pending: packages/sdk/dist/node/index.js is missing (npm run build -w @mailplatform/sdk).');
+  }
+  if (result.profile !== undefined) {
+    const { profile } = result;
+    lines.push(
+      '',
+      `CPU profile of the SDK at c=32 (self time, ${fixed(profile.totalMs, 0)} ms sampled, idle excluded)`,
+      table(
+        ['area', 'ms', 'share'],
+        profile.areas.map((row) => [row.name, fixed(row.ms, 0), `${fixed(row.share * 100, 1)}%`]),
+      ),
+      '',
+      table(
+        ['function', 'ms', 'share'],
+        profile.functions.map((row) => [row.name, fixed(row.ms, 0), `${fixed(row.share * 100, 1)}%`]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const options = parseArgs(process.argv.slice(2), SDK_SEND_DEFAULTS);
+  const result = await runSdkSend(options, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(`${formatSdkSend(result)}\n`);
+}

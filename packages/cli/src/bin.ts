@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { homedir } from 'node:os';
+import { isatty } from 'node:tty';
+import type { CliContext } from './context.js';
+import { runCli } from './run.js';
+
+// The only file that touches `process`. The SDK, the sandbox and nodemailer load inside the commands.
+const controller = new AbortController();
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  controller.abort();
+});
+
+const ctx: CliContext = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  // process.stdin is created on first use only: most commands never read it.
+  stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
+  env: process.env,
+  isTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  stdinIsTTY: isatty(0),
+  columns: process.stdout.columns ?? 80,
+  cwd: process.cwd(),
+  platform: process.platform,
+  homeDir: homedir(),
+  now: () => new Date(),
+  signal: controller.signal,
+  async createClient(options) {
+    const { MailPlatform } = await import('@mailplatform/sdk');
+    return new MailPlatform(options);
+  },
+  async loadSandbox() {
+    const { createSandbox } = await import('@mailplatform/sandbox');
+    return createSandbox;
+  },
+  async loadResolver() {
+    return import('node:dns/promises');
+  },
+};
+
+runCli(process.argv.slice(2), ctx).then((code) => {
+  process.exitCode = interrupted ? 130 : code;
+});

@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import type { AttachmentPathInput, SendMessageInput, SendResult } from '@mailplatform/sdk';
+import { keyMode } from '../config/settings.js';
+import { parseInteger } from '../duration.js';
+import { PartialFailureError, UsageError } from '../errors.js';
+import { maskSecret } from '../redact.js';
+import type { Session } from '../session.js';
+
+export interface SendOptions {
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  replyTo?: string[];
+  from?: string;
+  subject?: string;
+  text?: string;
+  html?: string;
+  textFile?: string;
+  htmlFile?: string;
+  template?: string;
+  data?: string;
+  attach?: string[];
+  tag?: string;
+  metadata?: string[];
+  header?: string[];
+  stream?: string;
+  idempotencyKey?: string;
+  via: 'api' | 'smtp';
+  dryRun?: boolean;
+  trace?: boolean;
+  count?: string;
+  concurrency: string;
+}
+
+/** `--data '{"a":1}'` or `--data @file.json`. */
+export async function readJsonArgument(value: string, flag: string): Promise<Record<string, unknown>> {
+  const text = value.startsWith('@') ? await readFile(value.slice(1), 'utf8') : value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${flag} is not valid JSON`, `pass a JSON object, or @file.json`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`${flag} must be a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function pairs(
+  values: readonly string[] | undefined,
+  separator: '=' | ':',
+  flag: string,
+): Record<string, string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf(separator);
+    if (at <= 0)
+      throw new UsageError(
+        `invalid ${flag} "${value}"`,
+        `use ${flag} ${separator === '=' ? 'key=value' : 'Name:value'}`,
+      );
+    out[value.slice(0, at).trim()] = value.slice(at + 1).trim();
+  }
+  return out;
+}
+
+/** `path;type=application/pdf;cid=logo;filename=x.pdf`. */
+export function parseAttachment(spec: string): AttachmentPathInput {
+  const [path = '', ...params] = spec.split(';');
+  if (path === '')
+    throw new UsageError(`invalid --attach "${spec}"`, 'use --attach path[;type=…;cid=…;filename=…]');
+  const out: AttachmentPathInput = { path };
+  for (const param of params) {
+    const [key, value = ''] = param.split('=', 2);
+    if (key === 'type') out.contentType = value;
+    else if (key === 'cid') {
+      out.contentId = value;
+      out.disposition = 'inline';
+    } else if (key === 'filename') out.filename = value;
+    else throw new UsageError(`unknown --attach parameter "${key}"`, 'use type=, cid= or filename=');
+  }
+  return out;
+}
+
+export async function buildMessage(s: Session, o: SendOptions): Promise<SendMessageInput> {
+  const from = o.from ?? s.settings.profileConfig.defaultFrom ?? s.settings.project?.defaultFrom;
+  if (!o.to || o.to.length === 0) throw new UsageError('--to is required');
+  if (!from)
+    throw new UsageError(
+      '--from is required',
+      'or set a default: `mailplatform config set defaultFrom "Shop <ordre@shop.dk>"`',
+    );
+  if (o.text !== undefined && o.textFile !== undefined)
+    throw new UsageError('--text and --text-file cannot be combined');
+  if (o.html !== undefined && o.htmlFile !== undefined)
+    throw new UsageError('--html and --html-file cannot be combined');
+  if (o.data !== undefined && !o.template) throw new UsageError('--data needs --template');
+  const text = o.textFile !== undefined ? await readFile(o.textFile, 'utf8') : o.text;
+  const html = o.htmlFile !== undefined ? await readFile(o.htmlFile, 'utf8') : o.html;
+  if (!o.template && text === undefined && html === undefined) {
+    throw new UsageError('no content', 'give --text, --html, --text-file, --html-file or --template');
+  }
+  if (!o.template && o.subject === undefined)
+    throw new UsageError('--subject is required without --template');
+  const metadata = pairs(o.metadata, '=', '--metadata');
+  const headers = pairs(o.header, ':', '--header');
+  const message: SendMessageInput = {
+    from,
+    to: o.to,
+    ...(o.cc ? { cc: o.cc } : {}),
+    ...(o.bcc ? { bcc: o.bcc } : {}),
+    ...(o.replyTo ? { replyTo: o.replyTo } : {}),
+    ...(o.subject !== undefined ? { subject: o.subject } : {}),
+    ...(text !== undefined ? { text } : {}),
+    ...(html !== undefined ? { html } : {}),
+    ...(o.template
+      ? {
+          template: {
+            alias: o.template,
+            ...(o.data ? { data: await readJsonArgument(o.data, '--data') } : {}),
+          },
+        }
+      : {}),
+    ...(o.tag ? { tag: o.tag } : {}),
+    ...(metadata ? { metadata } : {}),
+    ...(headers ? { headers } : {}),
+    ...(o.stream ? { stream: o.stream } : {}),
+    ...(o.attach ? { attachments: o.attach.map(parseAttachment) } : {}),
+  } as SendMessageInput;
+  return message;
+}
+
+const RESULT_COLUMNS = [
+  { key: 'id' },
+  { key: 'status' },
+  { key: 'stream' },
+  { key: 'submittedAt', header: 'submitted' },
+  { key: 'idempotencyKey', header: 'idempotency key' },
+  { key: 'replayed' },
+];
+
+export async function send(s: Session, o: SendOptions): Promise<void> {
+  const message = await buildMessage(s, o);
+  const count = o.count === undefined ? 1 : parseInteger(o.count, '--count', 1);
+  const concurrency = parseInteger(o.concurrency, '--concurrency', 1);
+  if (o.dryRun) {
+    const key = s.settings.apiKey;
+    s.out.object({
+      via: o.via,
+      method: 'POST',
+      url: `${s.settings.baseUrl.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/messages`,
+      headers: {
+        Authorization: key ? `Bearer ${maskSecret(key.value)}` : null,
+        'Idempotency-Key': o.idempotencyKey ?? '(generated per message)',
+      },
+      count,
+      body: message,
+    });
+    return;
+  }
+  if (count > 1) {
+    if (count > 10 && !s.globals.yes)
+      throw new UsageError(`--count ${count} sends ${count} messages`, 'pass --yes to confirm more than 10');
+    const key = s.settings.apiKey;
+    if (key && keyMode(key.value) === 'live' && !(s.globals.live && s.globals.yes)) {
+      throw new UsageError('--count with a live key needs --live --yes', 'load tests belong on test keys');
+    }
+  }
+  const client = await s.client();
+  const started = Date.now();
+  const sendOne = async (index: number): Promise<SendResult> => {
+    const key =
+      o.idempotencyKey === undefined
+        ? undefined
+        : count > 1
+          ? `${o.idempotencyKey}:${index}`
+          : o.idempotencyKey;
+    return client.messages.send(message, {
+      via: o.via,
+      signal: s.ctx.signal,
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+    });
+  };
+  if (count === 1) {
+    const result = await sendOne(0);
+    if (o.trace) {
+      s.ctx.stderr.write(
+        `> POST /v1/messages via ${o.via}\n< ${result.status} ${result.id} in ${Date.now() - started} ms` +
+          ` (idempotency key ${result.idempotencyKey}${result.replayed ? ', replayed' : ''})\n`,
+      );
+    }
+    s.out.object(result, RESULT_COLUMNS);
+    return;
+  }
+  const results: (
+    | { index: number; id: string; status: string }
+    | { index: number; status: 'failed'; error: string }
+  )[] = new Array(count);
+  let next = 0;
+  let done = 0;
+  const progress = s.out.settings.progress;
+  const tick = () => {
+    if (progress) s.ctx.stderr.write(`\r${done}/${count} sent`);
+  };
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      try {
+        const result = await sendOne(index);
+        results[index] = { index, id: result.id, status: result.status };
+      } catch (error) {
+        if (s.ctx.signal.aborted) throw error;
+        results[index] = {
+          index,
+          status: 'failed',
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+      done++;
+      tick();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  if (progress) s.ctx.stderr.write('\n');
+  s.out.list(results, [{ key: 'index' }, { key: 'id' }, { key: 'status' }, { key: 'error' }]);
+  const failed = results.filter((r) => r.status === 'failed').length;
+  if (failed > 0) throw new PartialFailureError(`${failed} of ${count} sends failed`, results);
+}

@@ -1,0 +1,60 @@
+import type { CliClient, CliClientOptions } from './client.js';
+
+/** Where a command writes: process.stdout in bin.ts, a string sink in tests. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+}
+
+/** What a command may read as input (`--with-token`, `--payload -`). */
+export type InputStream = AsyncIterable<string | Uint8Array>;
+
+/** DNS lookups used by `doctor`; injectable so tests never touch the network. */
+export interface DnsResolver {
+  resolveTxt(name: string): Promise<string[][]>;
+  resolveMx(name: string): Promise<{ exchange: string; priority: number }[]>;
+}
+
+export interface SandboxHandle {
+  url: string;
+  smtpUrl: string;
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  port?: number;
+  smtpPort?: number;
+  dataDir?: string;
+  demo?: boolean;
+}
+
+/**
+ * Everything a command may touch of the outside world. Only bin.ts builds one from `process`;
+ * tests build one from fake streams.
+ */
+export interface CliContext {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: InputStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** stdout is a terminal (tables, colours). */
+  isTTY: boolean;
+  /** stderr is a terminal (spinners, progress). */
+  stderrIsTTY: boolean;
+  /** stdin is a terminal (prompts). */
+  stdinIsTTY: boolean;
+  columns: number;
+  cwd: string;
+  platform: NodeJS.Platform;
+  /** The user's home directory, for the default config location. */
+  homeDir: string;
+  now(): Date;
+  fetch?: typeof fetch;
+  createClient(options: CliClientOptions): Promise<CliClient>;
+  /** Overrides `$XDG_CONFIG_HOME/mailplatform` (tests). */
+  configDir?: string;
+  /** Aborted on the first Ctrl-C. */
+  signal: AbortSignal;
+  loadResolver?(): Promise<DnsResolver>;
+  loadSandbox?(): Promise<(options: SandboxOptions) => Promise<SandboxHandle>>;
+}

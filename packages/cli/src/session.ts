@@ -1,0 +1,99 @@
+import type { CliClient } from './client.js';
+import { keyMode, resolveSettings, type Settings } from './config/settings.js';
+import type { CliContext } from './context.js';
+import { CancelledError, CredentialsError, UsageError } from './errors.js';
+import type { GlobalOptions } from './globals.js';
+import { resolveOutput } from './output/mode.js';
+import { loadPaint, Printer } from './output/printer.js';
+
+/** What every command receives: the context, the resolved settings, a printer and a lazy client. */
+export interface Session {
+  ctx: CliContext;
+  globals: GlobalOptions;
+  settings: Settings;
+  out: Printer;
+  /** Secrets to mask in anything the command prints. */
+  secrets: string[];
+  client(): Promise<CliClient>;
+  /** May the command prompt? Never without a TTY, with `--no-input`, `MAILPLATFORM_NO_INPUT` or `CI`. */
+  canPrompt(): boolean;
+  /** Ask yes/no on stderr; `--yes` accepts, no TTY without `--yes` is a usage error. */
+  confirm(question: string): Promise<void>;
+}
+
+export async function openSession(ctx: CliContext, globals: GlobalOptions): Promise<Session> {
+  if (globals.live && globals.test) throw new UsageError('--live and --test cannot be combined');
+  const settings = await resolveSettings(ctx, globals);
+  const output = resolveOutput({
+    globals,
+    env: ctx.env,
+    isTTY: ctx.isTTY,
+    stderrIsTTY: ctx.stderrIsTTY,
+    columns: ctx.columns,
+    profileOutput: settings.profileConfig.output,
+  });
+  const out = new Printer(ctx, output, await loadPaint(output.color));
+  for (const warning of settings.store.warnings) out.warn(warning);
+  const secrets = settings.apiKey ? [settings.apiKey.value] : [];
+  let client: Promise<CliClient> | undefined;
+
+  const canPrompt = () =>
+    ctx.stdinIsTTY &&
+    ctx.stderrIsTTY &&
+    globals.input !== false &&
+    !ctx.env.MAILPLATFORM_NO_INPUT &&
+    ctx.env.CI !== 'true' &&
+    ctx.env.CI !== '1';
+
+  return {
+    ctx,
+    globals,
+    settings,
+    out,
+    secrets,
+    canPrompt,
+    async confirm(question) {
+      if (globals.yes) return;
+      if (!canPrompt())
+        throw new UsageError(`${question}: confirmation needed`, 'pass --yes to confirm without a prompt');
+      const { readLine } = await import('./prompt.js');
+      const answer = await readLine(ctx, `${question} [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) throw new CancelledError('declined');
+    },
+    client() {
+      client ??= (async () => {
+        const key = settings.apiKey;
+        if (!key) {
+          throw new CredentialsError(
+            `no API key for profile "${settings.profile}"`,
+            'missing_api_key',
+            'run `mailplatform login`, or set MAILPLATFORM_API_KEY',
+          );
+        }
+        const mode = keyMode(key.value);
+        const wanted = globals.live ? 'live' : globals.test ? 'test' : undefined;
+        if (wanted && mode !== wanted) {
+          throw new CredentialsError(
+            `--${wanted} given, but the key (${key.source}) is a ${mode ?? 'unknown-mode'} key`,
+            'mode_mismatch',
+          );
+        }
+        if (globals.apiKey) {
+          out.warn(
+            '--api-key is visible to other users in `ps`; prefer MAILPLATFORM_API_KEY or `mailplatform login`',
+          );
+        }
+        if (mode === 'live' && ctx.stderrIsTTY)
+          ctx.stderr.write(`${out.paint.red(out.paint.bold(' LIVE '))}\n`);
+        return ctx.createClient({
+          apiKey: key.value,
+          baseUrl: settings.baseUrl,
+          ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
+          ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+          ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+        });
+      })();
+      return client;
+    },
+  };
+}

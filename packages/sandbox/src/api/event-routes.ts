@@ -1,0 +1,81 @@
+import type { SandboxCore } from '../core/sandbox-core.js';
+import { json, type Route } from '../http/types.js';
+import type { EventFilters } from '../storage/event-store.js';
+import { pageRequest, queryTime } from '../storage/pagination.js';
+
+export function eventRoutes(core: SandboxCore): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/v1/events',
+      auth: 'key',
+      handler: (ctx) => {
+        const q = ctx.query;
+        const types = [...q.getAll('type'), ...q.getAll('type[]')]
+          .flatMap((t) => t.split(','))
+          .filter(Boolean);
+        const filters: EventFilters = {};
+        if (types.length > 0) filters.types = types;
+        for (const name of ['recipient', 'messageId', 'stream', 'tag'] as const) {
+          const value = q.get(name);
+          if (value) filters[name] = value;
+        }
+        const since = queryTime(q, 'since');
+        const until = queryTime(q, 'until');
+        if (since) filters.since = since;
+        if (until) filters.until = until;
+        return json(200, core.events.list(ctx.auth!.namespace, filters, pageRequest(q, filters)));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/bounces',
+      auth: 'key',
+      handler: (ctx) => {
+        const q = ctx.query;
+        const filters: EventFilters = { types: ['message.bounced'] };
+        for (const name of ['recipient', 'messageId', 'stream', 'tag'] as const) {
+          const value = q.get(name);
+          if (value) filters[name] = value;
+        }
+        const since = queryTime(q, 'since');
+        const until = queryTime(q, 'until');
+        if (since) filters.since = since;
+        if (until) filters.until = until;
+        const bounceClass = q.get('class');
+        const bounceType = q.get('type');
+        const listFilters = { ...filters, class: bounceClass, type: bounceType };
+        const page = core.events.list(ctx.auth!.namespace, filters, pageRequest(q, listFilters));
+        const data = page.data
+          .map((event) => {
+            const bounce = (event.data.bounce ?? {}) as Record<string, unknown>;
+            return {
+              id: event.id,
+              messageId: event.data.messageId,
+              recipient: event.data.recipient,
+              stream: event.data.stream,
+              tag: event.data.tag ?? null,
+              timestamp: event.timestamp,
+              ...bounce,
+              suppression: event.data.suppression ?? null,
+            } as Record<string, unknown>;
+          })
+          .filter((b) => (!bounceClass || b.class === bounceClass) && (!bounceType || b.type === bounceType));
+        return json(200, { ...page, data });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/me',
+      auth: 'key',
+      handler: (ctx) =>
+        json(200, {
+          keyPrefix: ctx.auth!.apiKey.slice(0, 12),
+          mode: ctx.auth!.test ? 'test' : 'live',
+          namespace: ctx.auth!.namespace,
+          sandbox: true,
+          scopes: ['send', 'read', 'admin'],
+        }),
+    },
+  ];
+}

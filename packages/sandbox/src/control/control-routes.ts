@@ -1,0 +1,270 @@
+import { messageView, requireMessage } from '../api/message-routes.js';
+import type { SandboxCore } from '../core/sandbox-core.js';
+import { ProblemError, validationFailed } from '../http/problem.js';
+import { json, type RequestContext, type Route } from '../http/types.js';
+import type { StoredMessage } from '../storage/json-types.js';
+import { parseDuration } from '../time/index.js';
+import type { ChaosNext, ChaosSettings } from './chaos-state.js';
+
+const MAX_WAIT_MS = 30_000;
+
+function inboxSummary(core: SandboxCore, message: StoredMessage): Record<string, unknown> {
+  return messageView(core, message);
+}
+
+function findInbox(core: SandboxCore, ctx: RequestContext): StoredMessage[] {
+  const q = ctx.query;
+  const filters: Record<string, string> = {};
+  for (const name of ['recipient', 'tag', 'subject'] as const) {
+    const value = q.get(name);
+    if (value) filters[name] = value;
+  }
+  const limit = Math.min(Number(q.get('limit') ?? 50) || 50, 500);
+  return core.messages
+    .list(ctx.auth!.namespace, filters, { limit, order: 'desc' })
+    .data.filter((m) => m.status !== 'suppressed' && m.status !== 'canceled');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function duration(value: unknown, pointer: string): number {
+  try {
+    if (typeof value === 'number') return value;
+    if (typeof value === 'string') return parseDuration(value);
+  } catch {
+    // reported below
+  }
+  throw validationFailed([
+    { pointer, code: 'invalid_duration', message: 'Expected an ISO 8601 duration (PT6H) or milliseconds' },
+  ]);
+}
+
+export function controlRoutes(core: SandboxCore): Route[] {
+  const clockView = () => ({ now: core.clock.iso(), frozen: core.clock.frozen });
+  return [
+    {
+      method: 'GET',
+      path: '/sandbox/v1/healthz',
+      auth: 'none',
+      handler: () => json(200, { status: 'ok', now: core.clock.iso() }),
+    },
+    {
+      method: 'POST',
+      path: '/sandbox/v1/reset',
+      auth: 'test',
+      handler: (ctx) => {
+        core.reset(ctx.query.get('all') === 'true' ? undefined : ctx.auth!.namespace);
+        return json(200, { reset: ctx.query.get('all') === 'true' ? 'all' : 'namespace' });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/sandbox/v1/inbox',
+      auth: 'test',
+      handler: async (ctx) => {
+        const wait = ctx.query.get('wait');
+        const deadline =
+          Date.now() +
+          (wait
+            ? Math.min(duration(/^\d+s$/.test(wait) ? `PT${wait.toUpperCase()}` : wait, '/wait'), MAX_WAIT_MS)
+            : 0);
+        let found = findInbox(core, ctx);
+        while (found.length === 0 && Date.now() < deadline && !ctx.signal.aborted) {
+          await core.inbox.wait(ctx.auth!.namespace, deadline - Date.now(), ctx.signal);
+          found = findInbox(core, ctx);
+        }
+        return json(200, { data: found.map((m) => inboxSummary(core, m)) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/sandbox/v1/inbox/:id',
+      auth: 'test',
+      handler: (ctx) => {
+        const message = requireMessage(core, ctx);
+        const recipients = core.messages.recipients(message.id);
+        const chosen =
+          recipients.find((r) => r.email === ctx.query.get('recipient')?.toLowerCase()) ?? recipients[0];
+        return json(200, {
+          ...messageView(core, message),
+          headers: message.headers,
+          html: chosen?.html ?? message.html ?? null,
+          text: chosen?.text ?? message.text ?? null,
+          links: chosen?.links ?? [],
+          attachments: message.attachments.map(({ content, ...rest }) => ({
+            ...rest,
+            size: Buffer.from(content, 'base64').length,
+          })),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/sandbox/v1/inbox/:id/raw',
+      auth: 'test',
+      handler: (ctx) => {
+        const message = requireMessage(core, ctx);
+        const raw = core.messages.raw(message.id);
+        if (!raw) throw new ProblemError(404, 'not_found', { detail: 'No MIME stored for this message' });
+        return { status: 200, raw, contentType: 'message/rfc822' };
+      },
+    },
+    { method: 'GET', path: '/sandbox/v1/clock', auth: 'test', handler: () => json(200, clockView()) },
+    {
+      method: 'POST',
+      path: '/sandbox/v1/clock',
+      auth: 'test',
+      handler: async (ctx) => {
+        const body = ctx.body;
+        if (!isRecord(body))
+          throw validationFailed([{ pointer: '/', code: 'invalid_type', message: 'Expected an object' }]);
+        if (typeof body.freeze === 'boolean') core.clock.freeze(body.freeze);
+        if (body.set !== undefined) {
+          const at = typeof body.set === 'string' ? Date.parse(body.set) : Number.NaN;
+          if (Number.isNaN(at))
+            throw validationFailed([
+              { pointer: '/set', code: 'invalid_datetime', message: 'set must be an RFC 3339 timestamp' },
+            ]);
+          core.clock.set(at);
+        }
+        if (body.advance !== undefined) core.clock.advance(duration(body.advance, '/advance'));
+        await core.scheduler.runDue();
+        return json(200, clockView());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/sandbox/v1/messages/:id/simulate',
+      auth: 'test',
+      handler: async (ctx) => {
+        const message = requireMessage(core, ctx);
+        const body = isRecord(ctx.body) ? ctx.body : {};
+        const event = body.event;
+        const types: Record<string, string> = {
+          open: 'message.opened',
+          click: 'message.clicked',
+          bounce: 'message.bounced',
+          deferred: 'message.deferred',
+          complaint: 'message.complained',
+          unsubscribe: 'message.unsubscribed',
+          auto_reply: 'message.auto_replied',
+          delivered: 'message.delivered',
+        };
+        if (typeof event !== 'string' || !types[event]) {
+          throw validationFailed([
+            {
+              pointer: '/event',
+              code: 'invalid_enum',
+              message: `event must be one of ${Object.keys(types).join(', ')}`,
+            },
+          ]);
+        }
+        const recipients = core.messages.recipients(message.id);
+        const recipient =
+          typeof body.recipient === 'string'
+            ? recipients.find((r) => r.email === (body.recipient as string).toLowerCase())
+            : recipients[0];
+        if (!recipient)
+          throw validationFailed([
+            { pointer: '/recipient', code: 'not_a_recipient', message: 'Not a recipient of this message' },
+          ]);
+        const options = isRecord(body.options) ? body.options : {};
+        const at =
+          typeof options.at === 'string'
+            ? core.clock.now() + duration(options.at.replace(/^\+/, ''), '/options/at')
+            : core.clock.now();
+        const data: Record<string, unknown> = {};
+        if (event === 'open')
+          Object.assign(data, {
+            firstOpen: recipient.firstEvents.opened === undefined,
+            machine: options.machine === true,
+            ...(options.machine === true ? { machineReason: 'apple_mpp' } : {}),
+          });
+        if (event === 'click') {
+          const link = recipient.links.find((l) => l.url === options.url) ?? recipient.links[0];
+          Object.assign(data, {
+            url: options.url ?? link?.url ?? null,
+            linkId: link?.linkId ?? null,
+            firstClick: recipient.firstEvents.clicked === undefined,
+            bot: options.bot === true,
+            inferredOpen: recipient.firstEvents.opened === undefined,
+          });
+        }
+        if (event === 'bounce') {
+          const bounce = isRecord(options.bounce) ? options.bounce : {};
+          const classified = core.engines.classifyBounce({
+            ...(typeof bounce.smtpCode === 'number' ? { smtpCode: bounce.smtpCode } : {}),
+            ...(typeof bounce.enhancedCode === 'string' ? { enhancedCode: bounce.enhancedCode } : {}),
+            ...(typeof bounce.diagnostic === 'string' ? { diagnostic: bounce.diagnostic } : {}),
+          });
+          data.bounce = { ...classified, phase: 'rcpt', attempts: 1, ...bounce };
+        }
+        if (event === 'complaint')
+          Object.assign(data, { feedbackType: 'abuse', feedbackProvider: 'sandbox' });
+        if (event === 'unsubscribe') data.method = 'one_click';
+        if (event === 'auto_reply') data.kind = 'out_of_office';
+        const recorded = core.db.transaction(() =>
+          core.recorder.recordMessageEvent(message, recipient.email, types[event]!, at, data),
+        )();
+        return json(200, recorded);
+      },
+    },
+    { method: 'GET', path: '/sandbox/v1/chaos', auth: 'test', handler: () => json(200, core.chaos.get()) },
+    {
+      method: 'PUT',
+      path: '/sandbox/v1/chaos',
+      auth: 'test',
+      handler: (ctx) => {
+        const body = ctx.body;
+        if (!isRecord(body))
+          throw validationFailed([{ pointer: '/', code: 'invalid_type', message: 'Expected an object' }]);
+        const http = isRecord(body.http) ? body.http : {};
+        const settings: ChaosSettings = {
+          smtp: (isRecord(body.smtp) ? body.smtp : {}) as ChaosSettings['smtp'],
+          http: {
+            status: Array.isArray(http.status)
+              ? http.status.filter((s): s is number => Number.isInteger(s))
+              : [],
+            probability: typeof http.probability === 'number' ? http.probability : 0,
+            latencyMs: typeof http.latencyMs === 'number' ? Math.min(http.latencyMs, 30_000) : 0,
+            rateLimited: http.rateLimited === true,
+          },
+        };
+        core.chaos.set(settings);
+        return json(200, core.chaos.get());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/sandbox/v1/chaos/next',
+      auth: 'test',
+      handler: (ctx) => {
+        const body = ctx.body;
+        const phases = ['connect', 'auth', 'mailFrom', 'rcptTo', 'data', 'http'];
+        if (
+          !isRecord(body) ||
+          typeof body.phase !== 'string' ||
+          !phases.includes(body.phase) ||
+          !Number.isInteger(body.code)
+        ) {
+          throw validationFailed([
+            {
+              pointer: '/phase',
+              code: 'invalid_enum',
+              message: `phase must be one of ${phases.join(', ')} and code an integer`,
+            },
+          ]);
+        }
+        core.chaos.addNext({
+          count: Number.isInteger(body.count) && (body.count as number) > 0 ? (body.count as number) : 1,
+          phase: body.phase as ChaosNext['phase'],
+          code: body.code as number,
+          ...(typeof body.message === 'string' ? { message: body.message } : {}),
+        });
+        return json(200, core.chaos.get());
+      },
+    },
+  ];
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eventRoutes } from './api/event-routes.js';
+import { messageRoutes } from './api/message-routes.js';
+import { suppressionRoutes } from './api/suppression-routes.js';
+import { trackingRoutes } from './api/tracking-routes.js';
+import type { ClockOptions } from './clock/virtual-clock.js';
+import { controlRoutes } from './control/control-routes.js';
+import { defaultEngines } from './core/default-engines.js';
+import { SandboxCore } from './core/sandbox-core.js';
+import { authenticateKey } from './http/auth.js';
+import { fingerprint } from './http/canonical-json.js';
+import { ProblemError } from './http/problem.js';
+import { RateLimitCounter } from './http/rate-limit.js';
+import { Router } from './http/router.js';
+import { createRequestListener } from './http/server.js';
+import { createSmtpRelay, type SmtpRelay } from './smtp/index.js';
+
+export interface SandboxOptions {
+  /** HTTP port; default 4400, 0 picks a free one. */
+  port?: number;
+  /** SMTP port; default 4425, 0 picks a free one, null or false disables the relay. */
+  smtpPort?: number | null | false;
+  host?: string;
+  /** Persist to `<dataDir>/sandbox.sqlite`; in memory when absent. */
+  dataDir?: string;
+  /** Start the virtual clock frozen and/or at a given instant. */
+  clock?: ClockOptions;
+  /** Origin for tracking links when the sandbox sits behind a proxy. */
+  publicUrl?: string;
+  /** Accept any bearer token, not only `mp_test_` keys. */
+  acceptAnyKey?: boolean;
+  /** Receives unexpected internal errors (the sandbox never logs by itself). */
+  onError?: (error: unknown) => void;
+}
+
+export interface Sandbox {
+  url: string;
+  smtpUrl: string | null;
+  smtpPort: number | null;
+  /** A fresh `mp_test_` key: its own namespace. */
+  apiKey: string;
+  /** Advances the virtual clock and runs what falls due (the same as `POST /sandbox/v1/clock`). */
+  core: SandboxCore;
+  close(): Promise<void>;
+}
+
+export function newTestKey(): string {
+  return `mp_test_${randomBytes(18).toString('base64url')}`;
+}
+
+/** Starts the local platform: HTTP API, control API, tracking endpoints and the SMTP relay. */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const acceptAnyKey = options.acceptAnyKey ?? false;
+  const onError = options.onError ?? (() => {});
+  let url = '';
+  const core = new SandboxCore({
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    engines: defaultEngines,
+    publicUrl: () => options.publicUrl?.replace(/\/$/, '') ?? url,
+    onError,
+  });
+  const router = new Router();
+  router.add(
+    ...messageRoutes(core),
+    ...eventRoutes(core),
+    ...suppressionRoutes(core),
+    ...trackingRoutes(core),
+    ...controlRoutes(core),
+  );
+  const server: Server = createServer(
+    createRequestListener({
+      router,
+      ids: core.ids,
+      idempotency: core.idempotency,
+      rateLimits: new RateLimitCounter(),
+      chaos: core.chaos,
+      acceptAnyKey,
+      onError,
+    }),
+  );
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4400, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let relay: SmtpRelay | null = null;
+  const smtpPort = options.smtpPort === undefined ? 4425 : options.smtpPort;
+  if (smtpPort !== null && smtpPort !== false) {
+    try {
+      relay = await createSmtpRelay({
+        host,
+        port: smtpPort,
+        authenticate: async (apiKey) => {
+          try {
+            return authenticateKey(apiKey, acceptAnyKey).namespace;
+          } catch {
+            return null;
+          }
+        },
+        submit: async (namespace, message, submitOptions) => {
+          const key = submitOptions.idempotencyKey;
+          const scope = { namespace, method: 'SMTP', path: '/v1/messages', key: key ?? '' };
+          if (key !== undefined) {
+            const begun = core.idempotency.begin(scope, fingerprint(message));
+            if (begun.kind === 'replay') return { id: (begun.body as { id: string }).id, duplicate: true };
+          }
+          try {
+            const result = await core.pipeline.submit(namespace, message, { channel: 'smtp', testKey: true });
+            if (key !== undefined) core.idempotency.finish(scope, 202, result);
+            return { id: result.id, duplicate: false };
+          } catch (error) {
+            if (key !== undefined) core.idempotency.abandon(scope);
+            throw error instanceof ProblemError ? new Error(error.message) : error;
+          }
+        },
+        chaos: (phase) => {
+          const failure = core.chaos.take(phase);
+          return failure
+            ? { phase, code: failure.code, ...(failure.message ? { message: failure.message } : {}) }
+            : null;
+        },
+      });
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      core.close();
+      throw error;
+    }
+  }
+  core.start();
+
+  return {
+    url,
+    smtpUrl: relay ? `smtp://${host}:${relay.port}` : null,
+    smtpPort: relay ? relay.port : null,
+    apiKey: newTestKey(),
+    core,
+    async close() {
+      await relay?.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      core.close();
+    },
+  };
+}

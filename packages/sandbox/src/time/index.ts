@@ -1,0 +1,1 @@
+export { formatDuration, InvalidDurationError, parseDuration } from './duration.js';

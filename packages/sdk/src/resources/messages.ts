@@ -1,0 +1,271 @@
+import {
+  errorFromResponse,
+  isMailPlatformError,
+  MailPlatformError,
+  type ProblemDetails,
+  ValidationError,
+} from '../errors.js';
+import type { Requester, RequestOptions } from '../http/types.js';
+import type { Platform, SendMessageInput } from '../platform.js';
+import type {
+  BatchResult,
+  BatchSendResponse,
+  ListMessagesQuery,
+  MailEvent,
+  Message,
+  SendMessageRequest,
+  SendMessageResponse,
+} from '../schemas/index.js';
+import type { SmtpSender } from '../smtp-sender.js';
+import { type ValidateSendMessageOptions, validateSendMessage } from '../validation/index.js';
+import { call, listPages, type PagePromise, pathOf } from './shared.js';
+
+export interface SendOptions extends RequestOptions {
+  /** `api` (default) posts to `/v1/messages`; `smtp` hands the message to the SMTP relay (Node only). */
+  via?: 'api' | 'smtp';
+}
+
+/** The platform's 202 body plus the idempotency key used and whether the platform replayed a stored answer. */
+export type SendResult = SendMessageResponse & { idempotencyKey: string; replayed: boolean };
+
+export interface BatchItemSuccess {
+  index: number;
+  id: string;
+  status: SendMessageResponse['status'];
+  clientReference?: string;
+}
+
+export interface BatchItemFailure {
+  index: number;
+  error: MailPlatformError;
+  clientReference?: string;
+}
+
+/** One per input message, in input order. */
+export type BatchItemResult = BatchItemSuccess | BatchItemFailure;
+
+/** The platform's limit per batch request. */
+export const BATCH_CHUNK_SIZE = 500;
+/** Chunks of one `sendBatch` call in flight at once. */
+export const BATCH_CONCURRENCY = 2;
+
+export interface MessagesContext {
+  requester: Requester;
+  platform: Platform;
+  /** The client's SMTP sender, created on first use. */
+  smtp: () => Promise<SmtpSender>;
+}
+
+interface PreparedItem {
+  index: number;
+  message: SendMessageRequest;
+  clientReference: string | undefined;
+}
+
+/** Sending and looking up messages. */
+export class MessagesResource {
+  readonly #context: MessagesContext;
+
+  constructor(context: MessagesContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Sends one message (raw content or a template). Validates it before any request; attachments may
+   * be bytes, base64 or (Node) `{ path }`. The same idempotency key is reused on every retry.
+   */
+  async send(message: SendMessageInput, options: SendOptions = {}): Promise<SendResult> {
+    const { via = 'api', ...requestOptions } = options;
+    const prepared = await this.#prepare(message, { channel: via });
+    if (via === 'smtp') {
+      const idempotencyKey = requestOptions.idempotencyKey ?? generateKey();
+      const sender = await this.#context.smtp();
+      return sender.send(prepared, { ...requestOptions, idempotencyKey });
+    }
+    const response = await this.#context.requester.request<SendMessageResponse>({
+      method: 'POST',
+      path: '/messages',
+      body: prepared,
+      kind: 'send',
+      options: requestOptions,
+    });
+    return { ...response.data, idempotencyKey: response.idempotencyKey ?? '', replayed: response.replayed };
+  }
+
+  /**
+   * Sends any number of messages in requests of at most 500 (`validation: 'partial'`), keyed
+   * `<key>:<chunk index>`; at most two requests run at once. Resolves to one result per message, in
+   * input order: invalid messages are reported as `{ index, error }` without being sent. Calling
+   * again with the same `idempotencyKey` and the same messages replays instead of sending twice.
+   * Rejects only when no chunk was accepted at all (for example a bad API key).
+   */
+  async sendBatch(
+    messages: readonly SendMessageInput[],
+    options: RequestOptions = {},
+  ): Promise<BatchItemResult[]> {
+    if (!Array.isArray(messages)) {
+      throw new ValidationError('sendBatch expects an array of messages', { field: 'messages' });
+    }
+    const key = options.idempotencyKey ?? generateKey();
+    const results: BatchItemResult[] = new Array(messages.length);
+    const valid: PreparedItem[] = [];
+    await Promise.all(
+      messages.map(async (input, index) => {
+        const clientReference = clientReferenceOf(input);
+        try {
+          const message = await this.#prepare(input, { path: ['messages', index] });
+          valid.push({ index, message, clientReference });
+        } catch (error) {
+          if (!isMailPlatformError(error)) throw error;
+          results[index] = withReference({ index, error }, clientReference);
+        }
+      }),
+    );
+    valid.sort((a, b) => a.index - b.index);
+    const chunks: PreparedItem[][] = [];
+    for (let i = 0; i < valid.length; i += BATCH_CHUNK_SIZE)
+      chunks.push(valid.slice(i, i + BATCH_CHUNK_SIZE));
+
+    const failures: MailPlatformError[] = [];
+    await runPool(chunks, BATCH_CONCURRENCY, async (chunk, chunkIndex) => {
+      const idempotencyKey = `${key}:${chunkIndex}`;
+      try {
+        const response = await this.#context.requester.request<BatchSendResponse>({
+          method: 'POST',
+          path: '/messages/batch',
+          body: { messages: chunk.map((item) => item.message), validation: 'partial' },
+          kind: 'send',
+          options: { ...options, idempotencyKey },
+        });
+        const replies = new Map<number, BatchResult>(
+          response.data.results.map((reply) => [reply.index, reply]),
+        );
+        chunk.forEach((source, position) => {
+          const result = toItemResult(source.index, replies.get(position), idempotencyKey);
+          results[source.index] = withReference(result, source.clientReference);
+        });
+      } catch (error) {
+        if (!isMailPlatformError(error)) throw error;
+        failures.push(error);
+        for (const source of chunk) {
+          results[source.index] = withReference({ index: source.index, error }, source.clientReference);
+        }
+      }
+    });
+    if (chunks.length > 0 && failures.length === chunks.length) throw failures[0];
+    return results;
+  }
+
+  get(id: string, options?: RequestOptions): Promise<Message> {
+    return call<Message>(this.#context.requester, {
+      method: 'GET',
+      path: pathOf`/messages/${id}`,
+      kind: 'read',
+      options,
+    });
+  }
+
+  /** Search: `recipient`, `from`, `tag`, `stream`, `status`, `subject`, `metadata` (`metadata[key]=v`), `since`, `until`. */
+  list(query?: ListMessagesQuery, options?: RequestOptions): PagePromise<Message> {
+    return listPages<Message>(this.#context.requester, '/messages', query, options);
+  }
+
+  /** The message's event timeline. */
+  events(
+    id: string,
+    query?: { limit?: number; cursor?: string },
+    options?: RequestOptions,
+  ): PagePromise<MailEvent> {
+    return listPages<MailEvent>(this.#context.requester, pathOf`/messages/${id}/events`, query, options);
+  }
+
+  /** The MIME exactly as sent (`message/rfc822`). */
+  raw(id: string, options?: RequestOptions): Promise<string> {
+    return call<string>(this.#context.requester, {
+      method: 'GET',
+      path: pathOf`/messages/${id}/raw`,
+      kind: 'read',
+      responseType: 'text',
+      options,
+    });
+  }
+
+  /** Cancels a scheduled message. */
+  cancel(id: string, options?: RequestOptions): Promise<Message> {
+    return call<Message>(this.#context.requester, {
+      method: 'POST',
+      path: pathOf`/messages/${id}/cancel`,
+      kind: 'write',
+      options,
+    });
+  }
+
+  /**
+   * Normalises the attachments (bytes, base64, `{ path }`) to the wire form, then validates what will
+   * be sent; both throw before any request.
+   */
+  async #prepare(
+    input: SendMessageInput,
+    options: ValidateSendMessageOptions = {},
+  ): Promise<SendMessageRequest> {
+    const prepared = await this.#context.platform.prepareMessage(input);
+    validateSendMessage(prepared, options);
+    return prepared;
+  }
+}
+
+/** One message's reply from a `partial` batch; a problem becomes the typed error its status would throw. */
+function toItemResult(
+  index: number,
+  reply: BatchResult | undefined,
+  idempotencyKey: string,
+): BatchItemResult {
+  if (reply?.error !== undefined) {
+    const problem: ProblemDetails = reply.error;
+    const error = errorFromResponse({
+      status: problem.status ?? 422,
+      headers: NO_HEADERS,
+      bodyText: JSON.stringify(problem),
+      idempotencyKey,
+    });
+    return { index, error };
+  }
+  if (reply?.id !== undefined && reply.status !== undefined)
+    return { index, id: reply.id, status: reply.status };
+  const error = new MailPlatformError(`The batch reply has no result for message ${index}`, {
+    code: 'missing_batch_result',
+    idempotencyKey,
+  });
+  return { index, error };
+}
+
+const NO_HEADERS = { get: (): string | null => null };
+
+function generateKey(): string {
+  return `mpk_${crypto.randomUUID()}`;
+}
+
+function clientReferenceOf(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const value = (input as { clientReference?: unknown }).clientReference;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function withReference<T extends BatchItemResult>(item: T, clientReference: string | undefined): T {
+  return clientReference === undefined ? item : { ...item, clientReference };
+}
+
+async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await worker(items[index]!, index);
+    }
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,242 @@
+import { Readable } from 'node:stream';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { AbortError, AmbiguousDeliveryError, isMailPlatformError, type MailPlatformError, TimeoutError } from '../errors.js';
+import { type BackoffSettings, backoffDelay } from '../http/backoff.js';
+import type { SendResult } from '../resources/messages.js';
+import type { SendMessageRequest } from '../schemas/messages.js';
+import type { SmtpSender, SmtpSenderContext, SmtpSendOptions } from '../smtp-sender.js';
+import { type BuiltMime, buildMime } from './build-mime.js';
+import { classifyFailure } from './classify-failure.js';
+import { ConnectionPool, type PooledConnection } from './connection-pool.js';
+import { smtpOptions } from './smtp-options.js';
+import { redactSecrets, secretForms, type TraceListener, transcriptLogger } from './transcript.js';
+
+/** reliability.md "SMTP timeouts": the whole send, backoff included. */
+export const DEFAULT_SMTP_DEADLINE_MS = 120_000;
+export const DEFAULT_SMTP_MAX_RETRIES = 2;
+export const DEFAULT_SMTP_BACKOFF: BackoffSettings = { initialDelayMs: 500, maxDelayMs: 8_000, maxHintMs: 0 };
+
+export interface SmtpSenderOptions extends SmtpSenderContext {
+  /** Retries after the first attempt (default 2). */
+  maxRetries?: number;
+  /** Default 120 s for one send, backoff included; a per-call `deadline` wins. */
+  deadline?: number;
+  backoff?: BackoffSettings;
+  random?: () => number;
+  /** Receives the dialogue line by line (`C: ...`, `S: ...`), AUTH lines as `[redacted]`. */
+  trace?: TraceListener;
+  /** Extra `tls.connect` options (a `ca` for a private relay). */
+  tls?: SMTPConnection.Options['tls'];
+  maxConnections?: number;
+  maxMessages?: number;
+}
+
+/** A rejected recipient of a message that other recipients accepted (5xx or 4xx at RCPT TO). */
+export interface SmtpRejectedRecipient {
+  email: string;
+  smtpCode: number | undefined;
+  enhancedCode: string | undefined;
+  response: string | undefined;
+}
+
+/** The API's send result; over SMTP it also lists recipients the relay refused while accepting others. */
+export type SmtpSendResult = SendResult & { rejected: SmtpRejectedRecipient[] };
+
+interface SendInfo {
+  accepted: string[];
+  rejected: string[];
+  rejectedErrors?: { recipient?: string; response?: string; responseCode?: number }[];
+  response: string;
+}
+
+class AttemptFailure extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly dotSent: boolean,
+    readonly idempotent: boolean,
+  ) {
+    super('SMTP attempt failed');
+  }
+}
+
+const REPLY_ID = /\b(queued as|duplicate of)\s+<?([^\s>]+)>?/i;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The sender behind `messages.send(message, { via: 'smtp' })`: a pool of nodemailer connections to
+ * the relay, the message as MIME with `X-MP-*` control headers, and reliability.md's SMTP policy
+ * (retry 4xx and connection failures on a new connection, never a 5xx; an ambiguous failure after
+ * the final dot only when the relay advertises XMPIDEMPOTENCY).
+ */
+export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
+  send(message: SendMessageRequest, sendOptions: SmtpSendOptions): Promise<SmtpSendResult>;
+} {
+  const { smtp } = options;
+  const secrets = secretForms(smtp.user, options.apiKey);
+  const redact = (text: string): string => redactSecrets(text, secrets);
+  const preset = smtpOptions({
+    apiKey: options.apiKey,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    starttls: smtp.starttls,
+    user: smtp.user,
+    allowInsecureAuth: smtp.allowInsecureAuth,
+  });
+  const trace = options.trace;
+  const pool = new ConnectionPool({
+    connection: {
+      host: preset.host,
+      port: preset.port,
+      secure: preset.secure,
+      requireTLS: preset.requireTLS,
+      ignoreTLS: preset.ignoreTLS,
+      connectionTimeout: preset.connectionTimeout,
+      greetingTimeout: preset.greetingTimeout,
+      socketTimeout: preset.socketTimeout,
+      dnsTimeout: preset.dnsTimeout,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(trace === undefined ? { logger: false } : { logger: transcriptLogger(trace, secrets), transactionLog: true }),
+    },
+    auth: preset.auth,
+    maxConnections: options.maxConnections ?? preset.maxConnections,
+    maxMessages: options.maxMessages ?? preset.maxMessages,
+  });
+  const random = options.random ?? Math.random;
+  const backoff = options.backoff ?? DEFAULT_SMTP_BACKOFF;
+
+  async function attempt(built: BuiltMime, signal: AbortSignal): Promise<SendInfo> {
+    let pooled: PooledConnection;
+    try {
+      pooled = await pool.acquire(signal);
+    } catch (error) {
+      throw new AttemptFailure(error, false, false);
+    }
+    let dotSent = false;
+    const body = Readable.from([built.raw]);
+    body.once('end', () => {
+      dotSent = true;
+    });
+    let abort: (reason: unknown) => void = () => {};
+    const onAbort = (): void => abort(signal.reason);
+    try {
+      const info = await new Promise<SendInfo>((resolve, reject) => {
+        abort = (reason) => {
+          pooled.connection.close();
+          reject(reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        pooled.connection.send(built.envelope, body, (error, result) =>
+          error ? reject(error) : resolve(result as SendInfo),
+        );
+      });
+      pool.release(pooled, true);
+      return info;
+    } catch (error) {
+      pool.release(pooled, false);
+      throw new AttemptFailure(error, dotSent, pooled.idempotent);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  function abortFailure(reason: unknown, failure: AttemptFailure, deadlineHit: boolean): MailPlatformError {
+    if (failure.dotSent) {
+      return new AmbiguousDeliveryError(
+        'The send was interrupted after the message was sent and before the relay answered: it may have been delivered',
+        { code: 'smtp_ambiguous', retryable: failure.idempotent, stage: 'message', cause: reason },
+      );
+    }
+    if (deadlineHit) return new TimeoutError('The SMTP send did not finish before its deadline', { cause: reason, retryable: true });
+    return new AbortError('The SMTP send was aborted', { cause: reason });
+  }
+
+  function toResult(message: SendMessageRequest, built: BuiltMime, info: SendInfo, idempotencyKey: string): SmtpSendResult {
+    const match = REPLY_ID.exec(info.response);
+    const status = message.scheduledAt === undefined ? 'queued' : 'scheduled';
+    const rejected = info.rejected.map((email): SmtpRejectedRecipient => {
+      const rejection = info.rejectedErrors?.find((entry) => entry.recipient === email);
+      const response = rejection?.response === undefined ? undefined : redact(rejection.response);
+      return {
+        email,
+        smtpCode: rejection?.responseCode,
+        enhancedCode: response === undefined ? undefined : /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})/.exec(response)?.[1],
+        response,
+      };
+    });
+    return {
+      id: match?.[2] ?? built.messageId,
+      status,
+      stream: message.stream ?? 'transactional',
+      submittedAt: new Date().toISOString(),
+      ...(message.scheduledAt === undefined ? {} : { scheduledAt: new Date(message.scheduledAt).toISOString() }),
+      ...(message.clientReference === undefined ? {} : { clientReference: message.clientReference }),
+      recipients: info.accepted.map((email) => ({
+        email,
+        type: built.recipientTypes.get(email.toLowerCase()) ?? 'to',
+        status,
+      })),
+      idempotencyKey,
+      replayed: match?.[1]?.toLowerCase() === 'duplicate of',
+      rejected,
+    };
+  }
+
+  return {
+    async send(message, sendOptions) {
+      const { idempotencyKey } = sendOptions;
+      const built = await buildMime(message, idempotencyKey);
+      const maxRetries = sendOptions.maxRetries ?? options.maxRetries ?? DEFAULT_SMTP_MAX_RETRIES;
+      const deadlineMs = sendOptions.deadline ?? options.deadline ?? DEFAULT_SMTP_DEADLINE_MS;
+      const started = Date.now();
+      const deadline = AbortSignal.timeout(deadlineMs);
+      const signal = sendOptions.signal === undefined ? deadline : AbortSignal.any([sendOptions.signal, deadline]);
+      for (let attempts = 1; ; attempts++) {
+        try {
+          return toResult(message, built, await attempt(built, signal), idempotencyKey);
+        } catch (error) {
+          if (!(error instanceof AttemptFailure)) throw error;
+          let final: MailPlatformError;
+          let retry = false;
+          if (signal.aborted) {
+            final = abortFailure(signal.reason, error, deadline.aborted);
+          } else if (isMailPlatformError(error.failure)) {
+            final = error.failure;
+          } else {
+            const classified = classifyFailure(error.failure, { dotSent: error.dotSent, idempotent: error.idempotent, redact });
+            final = classified.error;
+            retry = classified.retry;
+          }
+          final.idempotencyKey = idempotencyKey;
+          final.attempts = attempts;
+          if (!retry || attempts > maxRetries) throw final;
+          const delay = backoffDelay(attempts, random, undefined, backoff);
+          if (Date.now() - started + delay >= deadlineMs) throw final;
+          try {
+            await sleep(delay, signal);
+          } catch (reason) {
+            const interrupted = abortFailure(reason, new AttemptFailure(reason, false, false), deadline.aborted);
+            interrupted.idempotencyKey = idempotencyKey;
+            interrupted.attempts = attempts;
+            throw interrupted;
+          }
+        }
+      }
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The event envelope as far as the webhook layer needs it (platform-contract §13), without zod, so
+ * that verifying a webhook loads no schema library. The full schemas live in `../schemas/`.
+ */
+
+/** The event types this SDK version knows (the same list as `EVENT_TYPES` in `../schemas/events.ts`). */
+export const EVENT_TYPES = [
+  'message.queued',
+  'message.scheduled',
+  'message.cancelled',
+  'message.delivered',
+  'message.deferred',
+  'message.bounced',
+  'message.suppressed',
+  'message.failed',
+  'message.opened',
+  'message.clicked',
+  'message.complained',
+  'message.unsubscribed',
+  'message.auto_replied',
+  'suppression.created',
+  'suppression.deleted',
+  'domain.verified',
+  'domain.failed',
+  'export.completed',
+  'export.failed',
+  'webhook.disabled',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface EventEnvelope<T extends string = string> {
+  id: string;
+  type: T;
+  timestamp: string;
+  apiVersion?: string;
+  data: Record<string, unknown>;
+}
+
+export type MailEvent = { [T in EventType]: EventEnvelope<T> }[EventType];
+
+export type EventOf<T extends EventType> = Extract<MailEvent, { type: T }>;
+
+const TYPE_PATTERN = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when `value` has the envelope's shape: `id`, a dotted `type`, `timestamp` and a `data` object. */
+export function isEventEnvelope(value: unknown): value is EventEnvelope {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    value.id.length > 0 &&
+    typeof value.type === 'string' &&
+    TYPE_PATTERN.test(value.type) &&
+    typeof value.timestamp === 'string' &&
+    (value.apiVersion === undefined || typeof value.apiVersion === 'string') &&
+    isRecord(value.data)
+  );
+}
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+/** False for a type added to the platform after this SDK version: such events are acknowledged, not dispatched. */
+export function isKnownEvent(event: EventEnvelope): event is MailEvent {
+  return KNOWN_TYPES.has(event.type);
+}
