@@ -45,7 +45,8 @@ async function measure(sink, client, concurrency, warmupMs, durationMs, execArgv
   ]);
   const after = await sink.counts();
   const run = lastJsonLine(stdout);
-  if (run.errors > 0) throw new Error(`${client} c=${concurrency}: ${run.errors} failed sends\n${run.firstError}`);
+  if (run.errors > 0)
+    throw new Error(`${client} c=${concurrency}: ${run.errors} failed sends\n${run.firstError}`);
   const cpuMs = run.cpuUserMs + run.cpuSystemMs;
   return {
     ...run,
@@ -84,7 +85,9 @@ export async function runSdkSend(options, log = () => {}) {
         }
       }
     }
-    const profile = options.profile && built ? await profileSdk(sink.origin, warmupMs, durationMs, log) : undefined;
+    const profile = options.profile
+      ? await profileAtConcurrency32(sink, clients, warmupMs, durationMs, log)
+      : undefined;
     return {
       settings: { rounds, durationMs, warmupMs, concurrencies, clients, undici: sdkUndici().version },
       sdkBuilt: built,
@@ -97,16 +100,21 @@ export async function runSdkSend(options, log = () => {}) {
   }
 }
 
-async function profileSdk(origin, warmupMs, durationMs, log) {
-  const dir = mkdtempSync(join(tmpdir(), 'mp-bench-prof-'));
-  try {
-    await measure(origin, 'sdk', 32, warmupMs, durationMs, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-    log(`profiled sdk c=32 (${file})`);
-    return summarizeProfile(join(dir, file));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** `--cpu-prof` of one SDK run and one raw-undici run at c=32, summarised by self time. */
+async function profileAtConcurrency32(sink, clients, warmupMs, durationMs, log) {
+  const profiles = {};
+  for (const client of clients.filter((name) => name === 'sdk' || name === 'undici')) {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-bench-prof-'));
+    try {
+      await measure(sink, client, 32, warmupMs, durationMs, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+      log(`profiled ${client} c=32`);
+      profiles[client] = summarizeProfile(join(dir, file));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  return profiles;
 }
 
 function summarize(runs, clients, concurrencies) {
@@ -126,6 +134,8 @@ function summarize(runs, clients, concurrencies) {
         perSecondMin: min(perSecond),
         perSecondMax: max(perSecond),
         cpuMsPerSend: cpu,
+        clientBusy: median(mine.map((run) => run.clientBusy)),
+        sinkBusy: median(mine.map((run) => run.sinkBusy)),
         throughputVsRaw: median(perSecond) / rawPerSecond,
         cpuVsRaw: cpu / rawCpu,
       });
@@ -141,13 +151,17 @@ export function formatSdkSend(result) {
     Math.round(row.perSecond),
     `${Math.round(row.perSecondMin)}–${Math.round(row.perSecondMax)}`,
     fixed(row.cpuMsPerSend * 1000, 1),
+    `${fixed(row.clientBusy * 100, 0)}% / ${fixed(row.sinkBusy * 100, 0)}%`,
     `${fixed(row.throughputVsRaw, 2)}x`,
     `${fixed(row.cpuVsRaw, 2)}x`,
   ]);
   const { rounds, durationMs, warmupMs, undici } = result.settings;
   const lines = [
     `Send throughput (median of ${rounds} rounds, ${durationMs} ms each after ${warmupMs} ms warm-up; undici ${undici})`,
-    table(['client', 'conc', 'msg/s', 'range', 'CPU µs/msg', 'msg/s vs raw', 'CPU vs raw'], rows),
+    table(
+      ['client', 'conc', 'msg/s', 'range', 'CPU µs/msg', 'client/sink busy', 'msg/s vs raw', 'CPU vs raw'],
+      rows,
+    ),
   ];
   const goal = result.summary.find((row) => row.client === 'sdk' && row.concurrency === 32);
   if (goal !== undefined) {
@@ -157,13 +171,14 @@ export function formatSdkSend(result) {
     );
   }
   if (!result.sdkBuilt) {
-    lines.push('SDK numbers pending: packages/sdk/dist/node/index.js is missing (npm run build -w @mailplatform/sdk).');
+    lines.push(
+      'SDK numbers pending: packages/sdk/dist/node/index.js is missing (npm run build -w @mailplatform/sdk).',
+    );
   }
-  if (result.profile !== undefined) {
-    const { profile } = result;
+  for (const [client, profile] of Object.entries(result.profile ?? {})) {
     lines.push(
       '',
-      `CPU profile of the SDK at c=32 (self time, ${fixed(profile.totalMs, 0)} ms sampled, idle excluded)`,
+      `CPU profile of ${LABELS[client]} at c=32 (self time; ${fixed(profile.totalMs, 0)} ms sampled incl. start-up, idle excluded)`,
       table(
         ['area', 'ms', 'share'],
         profile.areas.map((row) => [row.name, fixed(row.ms, 0), `${fixed(row.share * 100, 1)}%`]),

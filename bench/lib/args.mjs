@@ -5,7 +5,8 @@ export function parseArgs(argv, defaults) {
     const match = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
     if (match === null) throw new Error(`unexpected argument ${arg}`);
     const [, name, value] = match;
-    if (!(name in defaults)) throw new Error(`unknown option --${name} (known: ${Object.keys(defaults).join(', ')})`);
+    if (!(name in defaults))
+      throw new Error(`unknown option --${name} (known: ${Object.keys(defaults).join(', ')})`);
     options[name] = value === undefined ? true : value;
   }
   return options;

@@ -13,7 +13,8 @@ function area(url) {
   if (url.startsWith('node:')) return 'node core';
   const path = where(url);
   const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
-  if (module !== null) return `${module[1]} (${path.includes('packages/sdk/node_modules') ? 'sdk dep' : 'dep'})`;
+  if (module !== null)
+    return `${module[1]} (${path.includes('packages/sdk/node_modules') ? 'sdk dep' : 'dep'})`;
   if (path.startsWith('packages/sdk/dist')) return '@mailplatform/sdk';
   return path;
 }

@@ -37,7 +37,8 @@ const factories = {
           dispatcher,
         });
         const data = JSON.parse(await body.text());
-        if (statusCode !== 202 || data.status !== 'queued') throw new Error(`unexpected answer ${statusCode}`);
+        if (statusCode !== 202 || data.status !== 'queued')
+          throw new Error(`unexpected answer ${statusCode}`);
       },
       close: () => dispatcher.close(),
     };

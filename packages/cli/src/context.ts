@@ -14,18 +14,20 @@ export interface DnsResolver {
   resolveMx(name: string): Promise<{ exchange: string; priority: number }[]>;
 }
 
+/** What `dev` needs of `@mailplatform/sandbox`'s `createSandbox`. */
 export interface SandboxHandle {
   url: string;
-  smtpUrl: string;
+  /** `smtp://127.0.0.1:4425`, or null when the relay is off. */
+  smtpUrl: string | null;
+  /** A fresh `mp_test_` key; any `mp_test_` key works, each is its own namespace. */
   apiKey: string;
   close(): Promise<void>;
 }
 
 export interface SandboxOptions {
   port?: number;
-  smtpPort?: number;
+  smtpPort?: number | null;
   dataDir?: string;
-  demo?: boolean;
 }
 
 /**

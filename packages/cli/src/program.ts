@@ -18,12 +18,16 @@ function action(ctx: CliContext, load: Loader) {
       .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
     const [{ openSession }, run] = await Promise.all([import('./session.js'), load()]);
     const session = await openSession(ctx, command.optsWithGlobals());
-    await (run as (s: Session, o: unknown, a: string[], c: Command) => Promise<void>)(
-      session,
-      command.opts(),
-      args,
-      command,
-    );
+    try {
+      await (run as (s: Session, o: unknown, a: string[], c: Command) => Promise<void>)(
+        session,
+        command.opts(),
+        args,
+        command,
+      );
+    } finally {
+      await session.close();
+    }
   };
 }
 
@@ -239,6 +243,43 @@ export function createProgram(ctx: CliContext): Command {
     .option('--wait-timeout <duration>', 'give up after this long (exit 3)', '10m')
     .action(run(async () => (await import('./commands/reports.js')).reportsExport));
 
+  const templates = program.command('templates').description('stored templates and layouts');
+  listOptions(
+    templates
+      .command('list')
+      .alias('ls')
+      .description('templates and layouts')
+      .option('--search <text>', 'substring of alias or name'),
+  ).action(run(async () => (await import('./commands/templates.js')).templatesList));
+  templates
+    .command('get <alias>')
+    .description('one template with its content')
+    .action(run(async () => (await import('./commands/templates.js')).templatesGet));
+  templates
+    .command('pull <dir>')
+    .description('write every template to <dir>/<alias>/ (template.json, content.html, content.txt)')
+    .option('--only <aliases>', 'only these aliases, comma-separated')
+    .option('--overwrite', 'replace existing local files')
+    .action(run(async () => (await import('./commands/templates.js')).templatesPull));
+  templates
+    .command('push <dir>')
+    .description('create or update the templates of <dir>, layouts first; exit 7 if any fails')
+    .option('--only <aliases>', 'only these aliases, comma-separated')
+    .option('--dry-run', 'say what would change and change nothing')
+    .action(run(async () => (await import('./commands/templates.js')).templatesPush));
+  templates
+    .command('render <alias>')
+    .description('render with data on the platform (nothing is sent)')
+    .option('--data <json>', 'template data: JSON or @file.json')
+    .option('--template-version <n>', 'render this version (default: the latest)')
+    .action(run(async () => (await import('./commands/templates.js')).templatesRender));
+  templates
+    .command('preview <alias>')
+    .description('serve the rendered html locally, re-rendered by the platform on every reload')
+    .option('--data <json>', 'template data: JSON or @file.json')
+    .option('--port <port>', 'local port (0 picks a free one)', '3005')
+    .action(run(async () => (await import('./commands/templates.js')).templatesPreview));
+
   const webhooks = program
     .command('webhooks')
     .description('webhook endpoints, local forwarding and signature checks');
@@ -290,7 +331,8 @@ export function createProgram(ctx: CliContext): Command {
     .option('--port <port>', 'HTTP port', '4400')
     .option('--smtp-port <port>', 'SMTP port', '4425')
     .option('--data-dir <dir>', 'persist to SQLite in this directory')
-    .option('--demo', 'load the demo data')
+    .option('--demo', 'seed a layout and a template, send a mix of mail to the simulator, print the results')
+    .option('--exit', 'with --demo: exit after printing instead of serving')
     .action(run(async () => (await import('./commands/dev.js')).dev));
 
   const config = program.command('config').description('settings of the user config');

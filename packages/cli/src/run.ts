@@ -35,6 +35,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   } catch (error) {
     const code = exitCodeFor(error);
     if (code === 0) return 0;
+    if (code === 130) return code;
     ctx.stderr.write(
       formatError(errorBody(error, code), wantsJson(argv, ctx.env), knownSecrets(argv, ctx.env)),
     );

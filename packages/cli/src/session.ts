@@ -1,4 +1,4 @@
-import type { CliClient } from './client.js';
+import type { CliClient, CliClientOptions } from './client.js';
 import { keyMode, resolveSettings, type Settings } from './config/settings.js';
 import type { CliContext } from './context.js';
 import { CancelledError, CredentialsError, UsageError } from './errors.js';
@@ -14,7 +14,12 @@ export interface Session {
   out: Printer;
   /** Secrets to mask in anything the command prints. */
   secrets: string[];
+  /** The options the session's client is built from (checks the key and its mode first). */
+  clientOptions(): CliClientOptions;
   client(): Promise<CliClient>;
+  /** Run `close` when the command ends (clients, servers). */
+  onClose(close: () => Promise<void>): void;
+  close(): Promise<void>;
   /** May the command prompt? Never without a TTY, with `--no-input`, `MAILPLATFORM_NO_INPUT` or `CI`. */
   canPrompt(): boolean;
   /** Ask yes/no on stderr; `--yes` accepts, no TTY without `--yes` is a usage error. */
@@ -36,6 +41,53 @@ export async function openSession(ctx: CliContext, globals: GlobalOptions): Prom
   for (const warning of settings.store.warnings) out.warn(warning);
   const secrets = settings.apiKey ? [settings.apiKey.value] : [];
   let client: Promise<CliClient> | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  let warned = false;
+
+  const clientOptions = (): CliClientOptions => {
+    const key = settings.apiKey;
+    if (!key) {
+      throw new CredentialsError(
+        `no API key for profile "${settings.profile}"`,
+        'missing_api_key',
+        'run `mailplatform login`, or set MAILPLATFORM_API_KEY',
+      );
+    }
+    const mode = keyMode(key.value);
+    const wanted = globals.live ? 'live' : globals.test ? 'test' : undefined;
+    if (wanted && mode !== wanted) {
+      throw new CredentialsError(
+        `--${wanted} given, but the key (${key.source}) is a ${mode ?? 'unknown-mode'} key`,
+        'mode_mismatch',
+      );
+    }
+    if (!warned) {
+      warned = true;
+      if (globals.apiKey) {
+        out.warn(
+          '--api-key is visible to other users in `ps`; prefer MAILPLATFORM_API_KEY or `mailplatform login`',
+        );
+      }
+      if (mode === 'live' && ctx.stderrIsTTY)
+        ctx.stderr.write(`${out.paint.red(out.paint.bold(' LIVE '))}\n`);
+    }
+    const smtpHost = ctx.env.MAILPLATFORM_SMTP_HOST ?? settings.profileConfig.smtpHost;
+    const smtpPort = ctx.env.MAILPLATFORM_SMTP_PORT ?? settings.profileConfig.smtpPort;
+    const smtpUser = ctx.env.MAILPLATFORM_SMTP_USER;
+    const smtp = {
+      ...(smtpHost ? { host: smtpHost } : {}),
+      ...(smtpPort ? { port: Number(smtpPort) } : {}),
+      ...(smtpUser ? { user: smtpUser } : {}),
+    };
+    return {
+      apiKey: key.value,
+      baseUrl: settings.baseUrl,
+      ...(Object.keys(smtp).length > 0 ? { smtp } : {}),
+      ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
+      ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    };
+  };
 
   const canPrompt = () =>
     ctx.stdinIsTTY &&
@@ -60,40 +112,21 @@ export async function openSession(ctx: CliContext, globals: GlobalOptions): Prom
       const answer = await readLine(ctx, `${question} [y/N] `);
       if (!/^y(es)?$/i.test(answer.trim())) throw new CancelledError('declined');
     },
+    clientOptions,
     client() {
       client ??= (async () => {
-        const key = settings.apiKey;
-        if (!key) {
-          throw new CredentialsError(
-            `no API key for profile "${settings.profile}"`,
-            'missing_api_key',
-            'run `mailplatform login`, or set MAILPLATFORM_API_KEY',
-          );
-        }
-        const mode = keyMode(key.value);
-        const wanted = globals.live ? 'live' : globals.test ? 'test' : undefined;
-        if (wanted && mode !== wanted) {
-          throw new CredentialsError(
-            `--${wanted} given, but the key (${key.source}) is a ${mode ?? 'unknown-mode'} key`,
-            'mode_mismatch',
-          );
-        }
-        if (globals.apiKey) {
-          out.warn(
-            '--api-key is visible to other users in `ps`; prefer MAILPLATFORM_API_KEY or `mailplatform login`',
-          );
-        }
-        if (mode === 'live' && ctx.stderrIsTTY)
-          ctx.stderr.write(`${out.paint.red(out.paint.bold(' LIVE '))}\n`);
-        return ctx.createClient({
-          apiKey: key.value,
-          baseUrl: settings.baseUrl,
-          ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
-          ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
-          ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
-        });
+        const created = await ctx.createClient(clientOptions());
+        closers.push(() => created.close());
+        return created;
       })();
       return client;
+    },
+    onClose(close) {
+      closers.push(close);
+    },
+    async close() {
+      const all = closers.splice(0).reverse();
+      await Promise.allSettled(all.map((close) => close()));
     },
   };
 }

@@ -2,9 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventRoutes } from './api/event-routes.js';
+import { eventStreamListener } from './api/event-stream-route.js';
 import { messageRoutes } from './api/message-routes.js';
+import { statsRoutes } from './api/stats-routes.js';
 import { suppressionRoutes } from './api/suppression-routes.js';
+import { templateRoutes } from './api/template-routes.js';
 import { trackingRoutes } from './api/tracking-routes.js';
+import { webhookRoutes } from './api/webhook-routes.js';
 import type { ClockOptions } from './clock/virtual-clock.js';
 import { controlRoutes } from './control/control-routes.js';
 import { defaultEngines } from './core/default-engines.js';
@@ -16,6 +20,9 @@ import { RateLimitCounter } from './http/rate-limit.js';
 import { Router } from './http/router.js';
 import { createRequestListener } from './http/server.js';
 import { createSmtpRelay, type SmtpRelay } from './smtp/index.js';
+import { connectSandbox } from './test-helper/connect-sandbox.js';
+import type { SandboxHelper } from './test-helper/types.js';
+import type { WebhookOptions } from './webhooks/webhook-dispatcher.js';
 
 export interface SandboxOptions {
   /** HTTP port; default 4400, 0 picks a free one. */
@@ -33,15 +40,18 @@ export interface SandboxOptions {
   acceptAnyKey?: boolean;
   /** Receives unexpected internal errors (the sandbox never logs by itself). */
   onError?: (error: unknown) => void;
+  /** Webhook delivery: `allowRemote` (`--allow-remote-webhooks`; loopback only by default), `jitter`. */
+  webhooks?: WebhookOptions;
 }
 
-export interface Sandbox {
+/** A running sandbox; `inbox`, `clock`, `simulate` and `reset` act for `apiKey`'s namespace. */
+export interface Sandbox extends SandboxHelper {
   url: string;
   smtpUrl: string | null;
   smtpPort: number | null;
   /** A fresh `mp_test_` key: its own namespace. */
   apiKey: string;
-  /** Advances the virtual clock and runs what falls due (the same as `POST /sandbox/v1/clock`). */
+  /** The in-process state (stores, virtual clock, pipeline), for tests that reach below the HTTP API. */
   core: SandboxCore;
   close(): Promise<void>;
 }
@@ -62,26 +72,32 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     engines: defaultEngines,
     publicUrl: () => options.publicUrl?.replace(/\/$/, '') ?? url,
     onError,
+    ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
   });
   const router = new Router();
   router.add(
     ...messageRoutes(core),
     ...eventRoutes(core),
     ...suppressionRoutes(core),
+    ...templateRoutes(core),
     ...trackingRoutes(core),
     ...controlRoutes(core),
+    ...statsRoutes(core),
+    ...webhookRoutes(core),
   );
-  const server: Server = createServer(
-    createRequestListener({
-      router,
-      ids: core.ids,
-      idempotency: core.idempotency,
-      rateLimits: new RateLimitCounter(),
-      chaos: core.chaos,
-      acceptAnyKey,
-      onError,
-    }),
-  );
+  const eventStream = eventStreamListener(core, { acceptAnyKey });
+  const api = createRequestListener({
+    router,
+    ids: core.ids,
+    idempotency: core.idempotency,
+    rateLimits: new RateLimitCounter(),
+    chaos: core.chaos,
+    acceptAnyKey,
+    onError,
+  });
+  const server: Server = createServer((req, res) => {
+    if (!eventStream(req, res)) api(req, res);
+  });
   server.requestTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -135,11 +151,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
   core.start();
 
+  const apiKey = newTestKey();
   return {
+    ...connectSandbox({ url, apiKey }),
     url,
     smtpUrl: relay ? `smtp://${host}:${relay.port}` : null,
     smtpPort: relay ? relay.port : null,
-    apiKey: newTestKey(),
+    apiKey,
     core,
     async close() {
       await relay?.close();

@@ -12,6 +12,8 @@ import { openDatabase, type SqliteDatabase } from '../storage/open-database.js';
 import { SuppressionStore } from '../storage/suppression-store.js';
 import { TemplateStore } from '../storage/template-store.js';
 import { TrackingStore } from '../storage/tracking-store.js';
+import { WebhookDispatcher, type WebhookOptions } from '../webhooks/webhook-dispatcher.js';
+import { WebhookStore } from '../webhooks/webhook-store.js';
 import { InboxNotifier } from './inbox-notifier.js';
 
 export interface CoreOptions {
@@ -20,6 +22,7 @@ export interface CoreOptions {
   engines: DeliveryEngines;
   publicUrl: () => string;
   onError: (error: unknown) => void;
+  webhooks?: WebhookOptions;
 }
 
 const NAMESPACED_TABLES = [
@@ -49,6 +52,7 @@ export class SandboxCore {
   readonly idempotency: IdempotencyStore;
   readonly recorder: EventRecorder;
   readonly pipeline: MessagePipeline;
+  readonly webhooks: WebhookDispatcher;
   readonly chaos = new ChaosState();
   readonly inbox = new InboxNotifier();
   readonly engines: DeliveryEngines;
@@ -90,6 +94,17 @@ export class SandboxCore {
       publicUrl: options.publicUrl,
       onCaptured: (namespace) => this.inbox.notify(namespace),
     });
+    this.webhooks = new WebhookDispatcher(
+      {
+        clock: this.clock,
+        ids: this.ids,
+        scheduler: this.scheduler,
+        store: new WebhookStore(this.db),
+        recorder: this.recorder,
+        onError: options.onError,
+      },
+      options.webhooks,
+    );
   }
 
   /** Starts the scheduler: jobs that fell due while the sandbox was down run now. */
@@ -123,6 +138,7 @@ export class SandboxCore {
   }
 
   close(): void {
+    this.webhooks.close();
     this.scheduler.close();
     this.inbox.close();
     this.db.close();

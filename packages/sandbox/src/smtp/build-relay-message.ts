@@ -43,7 +43,8 @@ function addresses(field: AddressObject | AddressObject[] | undefined): RelayAdd
     while (queue.length > 0) {
       const entry = queue.shift()!;
       if (entry.group) queue.push(...entry.group);
-      if (entry.address) out.push(entry.name ? { email: entry.address, name: entry.name } : { email: entry.address });
+      if (entry.address)
+        out.push(entry.name ? { email: entry.address, name: entry.name } : { email: entry.address });
     }
   }
   return out;
@@ -72,9 +73,7 @@ export async function buildRelayMessage(raw: Buffer, envelope: SmtpEnvelope): Pr
     });
   const to = inEnvelope(addresses(parsed.to));
   const cc = inEnvelope(addresses(parsed.cc));
-  const bcc = [...envelopeRecipients]
-    .filter(([key]) => !claimed.has(key))
-    .map(([, email]) => ({ email }));
+  const bcc = [...envelopeRecipients].filter(([key]) => !claimed.has(key)).map(([, email]) => ({ email }));
 
   const from = addresses(parsed.from)[0] ?? { email: envelope.mailFrom };
   const message: RelayMessage = { from, to, ...control.fields };

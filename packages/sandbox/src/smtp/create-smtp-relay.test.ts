@@ -48,7 +48,7 @@ let relay: SmtpRelay;
 let strictRelay: SmtpRelay;
 let smallRelay: SmtpRelay;
 let smtpsRelay: SmtpRelay;
-const transports: nodemailer.Transporter[] = [];
+const transports: ReturnType<typeof nodemailer.createTransport>[] = [];
 
 function transport(port: number, pass = KEY, extra: Record<string, unknown> = {}) {
   const created = nodemailer.createTransport({
@@ -105,7 +105,12 @@ describe('createSmtpRelay with nodemailer as the customer', () => {
       },
       attachments: [
         { filename: 'faktura.pdf', content: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' },
-        { filename: 'logo.png', content: Buffer.from([137, 80, 78, 71]), cid: 'logo@shop', contentType: 'image/png' },
+        {
+          filename: 'logo.png',
+          content: Buffer.from([137, 80, 78, 71]),
+          cid: 'logo@shop',
+          contentType: 'image/png',
+        },
       ],
     });
     expect(info.response).toBe('250 2.0.0 Ok: queued as msg_' + counter);
@@ -137,8 +142,11 @@ describe('createSmtpRelay with nodemailer as the customer', () => {
       sandbox: { simulate: 'soft-bounce' },
       headers: { 'List-Unsubscribe': '<https://shop.dk/u/abc>', 'X-Entity-Ref-ID': '1042' },
     });
-    expect(Object.keys(message.headers ?? {}).some((name) => name.toLowerCase().startsWith('x-mp-'))).toBe(false);
-    const byName = (a: { filename?: string }, b: { filename?: string }) => (a.filename ?? '').localeCompare(b.filename ?? '');
+    expect(Object.keys(message.headers ?? {}).some((name) => name.toLowerCase().startsWith('x-mp-'))).toBe(
+      false,
+    );
+    const byName = (a: { filename?: string }, b: { filename?: string }) =>
+      (a.filename ?? '').localeCompare(b.filename ?? '');
     expect([...(message.attachments ?? [])].sort(byName)).toEqual([
       {
         filename: 'faktura.pdf',
@@ -161,7 +169,13 @@ describe('createSmtpRelay with nodemailer as the customer', () => {
   });
 
   it('answers a repeated idempotency key with "duplicate of" and the first id', async () => {
-    const mail = { from: 'a@shop.dk', to: 'b@example.dk', subject: 'x', text: 'x', headers: { 'X-MP-Idempotency-Key': 'dup-1' } };
+    const mail = {
+      from: 'a@shop.dk',
+      to: 'b@example.dk',
+      subject: 'x',
+      text: 'x',
+      headers: { 'X-MP-Idempotency-Key': 'dup-1' },
+    };
     const first = await transport(relay.port).sendMail(mail);
     const second = await transport(relay.port).sendMail(mail);
     const id = /queued as (msg_\d+)/.exec(first.response)?.[1];
@@ -173,7 +187,9 @@ describe('createSmtpRelay with nodemailer as the customer', () => {
     const client = await connectRaw(relay.port);
     await client.reply();
     await client.send('EHLO test\r\n');
-    expect(await client.send(`AUTH PLAIN ${Buffer.from(`\0apikey\0${KEY}`).toString('base64')}\r\n`)).toMatch(/^235 /);
+    expect(await client.send(`AUTH PLAIN ${Buffer.from(`\0apikey\0${KEY}`).toString('base64')}\r\n`)).toMatch(
+      /^235 /,
+    );
     await client.send('MAIL FROM:<a@shop.dk>\r\n');
     await client.send('RCPT TO:<b@example.dk>\r\n');
     expect(await client.send('DATA\r\n')).toMatch(/^354 /);
@@ -216,7 +232,9 @@ describe('createSmtpRelay with nodemailer as the customer', () => {
   });
 
   it('refuses a bad key with 535 5.7.8', async () => {
-    await expect(transport(relay.port, 'not-a-key').sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' })).rejects.toMatchObject({
+    await expect(
+      transport(relay.port, 'not-a-key').sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' }),
+    ).rejects.toMatchObject({
       code: 'EAUTH',
       response: '535 5.7.8 Authentication credentials invalid',
     });
@@ -224,24 +242,47 @@ describe('createSmtpRelay with nodemailer as the customer', () => {
 
   it('answers a bad X-MP value after DATA with 554 5.6.0 and submits nothing', async () => {
     await expect(
-      transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x', headers: { 'X-MP-Metadata': '[1,2]' } }),
+      transport(relay.port).sendMail({
+        from: 'a@b.dk',
+        to: 'c@d.dk',
+        text: 'x',
+        headers: { 'X-MP-Metadata': '[1,2]' },
+      }),
     ).rejects.toMatchObject({ response: '554 5.6.0 Invalid X-MP-Metadata header: expected a JSON object' });
     await expect(
-      transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x', headers: { 'X-MP-Track-Clicks': 'sometimes' } }),
-    ).rejects.toMatchObject({ response: '554 5.6.0 Invalid X-MP-Track-Clicks header: expected none, html, text or all' });
+      transport(relay.port).sendMail({
+        from: 'a@b.dk',
+        to: 'c@d.dk',
+        text: 'x',
+        headers: { 'X-MP-Track-Clicks': 'sometimes' },
+      }),
+    ).rejects.toMatchObject({
+      response: '554 5.6.0 Invalid X-MP-Track-Clicks header: expected none, html, text or all',
+    });
     await expect(
-      transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x', headers: { 'X-MP-Tags': 'typo' } }),
+      transport(relay.port).sendMail({
+        from: 'a@b.dk',
+        to: 'c@d.dk',
+        text: 'x',
+        headers: { 'X-MP-Tags': 'typo' },
+      }),
     ).rejects.toMatchObject({ response: '554 5.6.0 Invalid X-Mp-Tags header: unknown control header' });
     expect(submitted).toHaveLength(0);
   });
 
   it('answers a validation failure from submit with 554 5.6.0 and any other failure with 451 4.3.0', async () => {
-    submitFailure = Object.assign(new Error('metadata has 21 keys; the limit is 20'), { code: 'validation_failed' });
-    await expect(transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' })).rejects.toMatchObject({
+    submitFailure = Object.assign(new Error('metadata has 21 keys; the limit is 20'), {
+      code: 'validation_failed',
+    });
+    await expect(
+      transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' }),
+    ).rejects.toMatchObject({
       response: '554 5.6.0 metadata has 21 keys; the limit is 20',
     });
     submitFailure = new Error('database is locked');
-    await expect(transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' })).rejects.toMatchObject({
+    await expect(
+      transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' }),
+    ).rejects.toMatchObject({
       response: '451 4.3.0 Temporary failure',
     });
   });
@@ -263,21 +304,35 @@ describe('createSmtpRelay with nodemailer as the customer', () => {
 
   it('injects chaos replies at the phase they name', async () => {
     nextChaos = { phase: 'rcptTo', code: 451, message: '4.3.0 Temporary failure' };
-    const info = await transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' }).catch((error) => error);
+    const info = await transport(relay.port)
+      .sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' })
+      .catch((error) => error);
     expect(info).toMatchObject({ response: '451 4.3.0 Temporary failure' });
     nextChaos = { phase: 'data', code: 421, message: '4.7.0 Rate limit exceeded, try again in 3 seconds' };
-    const limited = await transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' }).catch((error) => error);
+    const limited = await transport(relay.port)
+      .sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' })
+      .catch((error) => error);
     expect(limited).toMatchObject({ response: '421 4.7.0 Rate limit exceeded, try again in 3 seconds' });
     nextChaos = { phase: 'mailFrom', code: 550, message: '5.7.1 Sender domain not verified' };
-    const unverified = await transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' }).catch((error) => error);
+    const unverified = await transport(relay.port)
+      .sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' })
+      .catch((error) => error);
     expect(unverified).toMatchObject({ response: '550 5.7.1 Sender domain not verified' });
     expect(submitted).toHaveLength(0);
   });
 
   it('works over STARTTLS and over implicit TLS', async () => {
-    const viaStarttls = await transport(strictRelay.port, KEY, { requireTLS: true }).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' });
+    const viaStarttls = await transport(strictRelay.port, KEY, { requireTLS: true }).sendMail({
+      from: 'a@b.dk',
+      to: 'c@d.dk',
+      text: 'x',
+    });
     expect(viaStarttls.response).toMatch(/^250 2\.0\.0 Ok: queued as msg_\d+$/);
-    const viaSmtps = await transport(smtpsRelay.port, KEY, { secure: true }).sendMail({ from: 'a@b.dk', to: 'c@d.dk', text: 'x' });
+    const viaSmtps = await transport(smtpsRelay.port, KEY, { secure: true }).sendMail({
+      from: 'a@b.dk',
+      to: 'c@d.dk',
+      text: 'x',
+    });
     expect(viaSmtps.response).toMatch(/^250 2\.0\.0 Ok: queued as msg_\d+$/);
   });
 });
@@ -289,7 +344,16 @@ describe('createSmtpRelay dialogue', () => {
     const ehlo = (await client.send('EHLO client.test\r\n')).split('\n').map((line) => line.slice(4));
     client.close();
     expect(ehlo.slice(1).sort()).toEqual(
-      ['8BITMIME', 'AUTH PLAIN LOGIN', 'ENHANCEDSTATUSCODES', 'PIPELINING', 'SIZE 10485760', 'SMTPUTF8', 'STARTTLS', 'XMPIDEMPOTENCY'].sort(),
+      [
+        '8BITMIME',
+        'AUTH PLAIN LOGIN',
+        'ENHANCEDSTATUSCODES',
+        'PIPELINING',
+        'SIZE 10485760',
+        'SMTPUTF8',
+        'STARTTLS',
+        'XMPIDEMPOTENCY',
+      ].sort(),
     );
   });
 
@@ -362,7 +426,12 @@ describe('createSmtpRelay dialogue', () => {
     broken.close();
     submitted.length = 0;
 
-    const healthy = await transport(relay.port).sendMail({ from: 'a@b.dk', to: 'c@d.dk', subject: 'after fuzz', text: 'ok' });
+    const healthy = await transport(relay.port).sendMail({
+      from: 'a@b.dk',
+      to: 'c@d.dk',
+      subject: 'after fuzz',
+      text: 'ok',
+    });
     expect(healthy.response).toMatch(/^250 2\.0\.0 Ok: queued as msg_\d+$/);
   });
 });

@@ -211,7 +211,9 @@ export async function createSmtpRelay(options: SmtpRelayOptions): Promise<SmtpRe
       );
     },
   });
-  server.on('error', (error: Error) => logger?.warn?.('smtp relay: connection error', { error: error.message }));
+  server.on('error', (error: Error) =>
+    logger?.warn?.('smtp relay: connection error', { error: error.message }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);

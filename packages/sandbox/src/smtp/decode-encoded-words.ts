@@ -30,12 +30,14 @@ function decoderFor(charset: string): TextDecoder {
 
 /** Decode RFC 2047 encoded words (`=?UTF-8?B?...?=`, `=?ISO-8859-1?Q?...?=`); whitespace between two words is dropped. */
 export function decodeEncodedWords(value: string): string {
-  return value.replace(BETWEEN_WORDS, '$1').replace(ENCODED_WORD, (whole, charset: string, encoding: string, text: string) => {
-    const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQ(text);
-    try {
-      return decoderFor(charset).decode(bytes);
-    } catch {
-      return whole;
-    }
-  });
+  return value
+    .replace(BETWEEN_WORDS, '$1')
+    .replace(ENCODED_WORD, (whole, charset: string, encoding: string, text: string) => {
+      const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQ(text);
+      try {
+        return decoderFor(charset).decode(bytes);
+      } catch {
+        return whole;
+      }
+    });
 }

@@ -14,7 +14,6 @@ export {
 } from './create-smtp-relay.js';
 export { InvalidControlHeaderError } from './invalid-control-header-error.js';
 export { MAX_TEMPLATE_DATA_LENGTH } from './read-control-headers.js';
-export { IDEMPOTENCY_KEYWORD } from './relay-server.js';
 export type {
   ClickTracking,
   RelayAddress,
@@ -22,4 +21,5 @@ export type {
   RelayMessage,
   RelayTemplate,
 } from './relay-message.js';
+export { IDEMPOTENCY_KEYWORD } from './relay-server.js';
 export { createSelfSignedCertificate, type TlsMaterial } from './self-signed-certificate.js';

@@ -68,7 +68,8 @@ function parseTemplateData(header: string, folded: string): Record<string, unkno
   } catch {
     invalid(header, 'expected base64url-encoded JSON');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) invalid(header, 'expected a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    invalid(header, 'expected a JSON object');
   return data as Record<string, unknown>;
 }
 
@@ -79,7 +80,8 @@ function parseMetadataJson(header: string, value: string): Record<string, string
   } catch {
     invalid(header, 'expected a JSON object');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) invalid(header, 'expected a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    invalid(header, 'expected a JSON object');
   const out: Record<string, string> = {};
   for (const [key, entry] of Object.entries(data)) {
     if (typeof entry !== 'string') invalid(header, `the value of "${key}" must be a string`);
@@ -110,7 +112,8 @@ export function readControlHeaders(headers: readonly HeaderField[]): ControlHead
 
     if (lower.startsWith(METADATA_PREFIX)) {
       const key = name.slice(METADATA_PREFIX.length);
-      if (!/^[\x21-\x39\x3b-\x7e]{1,64}$/.test(key)) invalid(name, 'expected a metadata key after X-MP-Metadata-');
+      if (!/^[\x21-\x39\x3b-\x7e]{1,64}$/.test(key))
+        invalid(name, 'expected a metadata key after X-MP-Metadata-');
       perKeyMetadata[key] = value;
       continue;
     }
@@ -148,7 +151,8 @@ export function readControlHeaders(headers: readonly HeaderField[]): ControlHead
         templateData = parseTemplateData(header, value);
         break;
       case 'x-mp-send-at': {
-        if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) invalid(header, 'expected an RFC 3339 timestamp');
+        if (!RFC3339.test(value) || Number.isNaN(Date.parse(value)))
+          invalid(header, 'expected an RFC 3339 timestamp');
         fields.scheduledAt = new Date(value).toISOString();
         break;
       }

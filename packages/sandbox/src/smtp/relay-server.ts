@@ -14,7 +14,8 @@ function contractReply(code: number, text: string): { code: number; text: string
   if (code === 552 && text.startsWith('Error: message exceeds fixed maximum message size')) {
     return { code: 552, text: '5.3.4 Message too big' };
   }
-  if (code === 535 && !ENHANCED_CODE.test(text)) return { code: 535, text: '5.7.8 Authentication credentials invalid' };
+  if (code === 535 && !ENHANCED_CODE.test(text))
+    return { code: 535, text: '5.7.8 Authentication credentials invalid' };
   return undefined;
 }
 

@@ -154,4 +154,70 @@ CREATE TABLE exports (
 );
 `,
   },
+{
+    version: 2,
+    sql: `
+-- statistics (src/stats): counters per (basis, scope, quarter hour, stream, tag, bounce type, domain);
+-- basis 0 = activity (event time), 1 = cohort (message submittedAt); scope 0 = all domains, 1 = per domain
+CREATE TABLE stats_rollup (
+  namespace TEXT NOT NULL,
+  basis INTEGER NOT NULL,
+  scope INTEGER NOT NULL,
+  q INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  btype TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  queued INTEGER NOT NULL DEFAULT 0,
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  deferredRecipients INTEGER NOT NULL DEFAULT 0,
+  bouncedHard INTEGER NOT NULL DEFAULT 0,
+  bouncedSoft INTEGER NOT NULL DEFAULT 0,
+  bouncedBlock INTEGER NOT NULL DEFAULT 0,
+  bouncedUndetermined INTEGER NOT NULL DEFAULT 0,
+  complained INTEGER NOT NULL DEFAULT 0,
+  unsubscribed INTEGER NOT NULL DEFAULT 0,
+  opensTotal INTEGER NOT NULL DEFAULT 0,
+  opensUnique INTEGER NOT NULL DEFAULT 0,
+  opensUniqueHuman INTEGER NOT NULL DEFAULT 0,
+  opensMachine INTEGER NOT NULL DEFAULT 0,
+  opensInferred INTEGER NOT NULL DEFAULT 0,
+  clicksTotal INTEGER NOT NULL DEFAULT 0,
+  clicksUnique INTEGER NOT NULL DEFAULT 0,
+  clicksUniqueHuman INTEGER NOT NULL DEFAULT 0,
+  clicksBot INTEGER NOT NULL DEFAULT 0,
+  uniqueLinksClicked INTEGER NOT NULL DEFAULT 0,
+  deliveredWithOpenTracking INTEGER NOT NULL DEFAULT 0,
+  deliveredWithClickTracking INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (namespace, basis, scope, q, stream, tag, btype, domain)
+) WITHOUT ROWID;
+
+CREATE TABLE stats_messages (
+  namespace TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  submitted_q INTEGER NOT NULL,
+  opens INTEGER NOT NULL,
+  clicks INTEGER NOT NULL,
+  PRIMARY KEY (namespace, message_id)
+) WITHOUT ROWID;
+
+CREATE TABLE stats_recipients (
+  namespace TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  flags INTEGER NOT NULL,
+  PRIMARY KEY (namespace, message_id, recipient)
+) WITHOUT ROWID;
+
+CREATE TABLE stats_links (
+  namespace TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  link TEXT NOT NULL,
+  PRIMARY KEY (namespace, message_id, recipient, link)
+) WITHOUT ROWID;
+`,
+  },
 ];

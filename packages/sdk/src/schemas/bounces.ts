@@ -37,12 +37,10 @@ export const BounceTypeSchema = z
   .meta({ id: 'BounceType', description: 'Why the message bounced (see the bounce classification).' });
 export type BounceType = z.infer<typeof BounceTypeSchema>;
 
-export const BouncePhaseSchema = z
-  .enum(['connect', 'helo', 'mail', 'rcpt', 'data', 'dsn'])
-  .meta({
-    id: 'BouncePhase',
-    description: 'SMTP phase in which the failure happened (dsn: asynchronous bounce).',
-  });
+export const BouncePhaseSchema = z.enum(['connect', 'helo', 'mail', 'rcpt', 'data', 'dsn']).meta({
+  id: 'BouncePhase',
+  description: 'SMTP phase in which the failure happened (dsn: asynchronous bounce).',
+});
 export type BouncePhase = z.infer<typeof BouncePhaseSchema>;
 
 export const BounceDetailsSchema = z

@@ -12,6 +12,7 @@ import { fromRule } from './refine.js';
 
 /** RFC 3339 timestamp. The platform writes UTC with milliseconds (`2025-03-14T09:26:53.589Z`). */
 export const TimestampSchema = z.iso.datetime({ offset: true }).meta({
+  id: 'Timestamp',
   description:
     'RFC 3339 timestamp; the platform answers in UTC with milliseconds (2025-03-14T09:26:53.589Z).',
   examples: ['2025-03-14T09:26:53.589Z'],
@@ -93,7 +94,7 @@ export type Address = z.infer<typeof AddressSchema>;
 export const StreamIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a stream id (lower-case letters, digits, _ and -)')
-  .meta({ description: 'Message stream id.', examples: ['transactional'] });
+  .meta({ id: 'StreamId', description: 'Message stream id.', examples: ['transactional'] });
 
 export const TagSchema = z
   .string()

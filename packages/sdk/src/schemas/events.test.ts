@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { EVENT_SCHEMAS, EVENT_TYPES, EventSchema, isKnownEvent, ListEventsQuerySchema, parseEvent } from './events.js';
+import {
+  EVENT_SCHEMAS,
+  EVENT_TYPES,
+  EventSchema,
+  isKnownEvent,
+  ListEventsQuerySchema,
+  parseEvent,
+} from './events.js';
 
 const bounced = {
   id: 'evt_01JPB0AAAAAAAAAAAAAAAAAAAA',
@@ -53,13 +60,21 @@ describe('parseEvent', () => {
   });
 
   it('accepts unknown event types as UnknownEvent, keeping their fields', () => {
-    const event = parseEvent({ ...bounced, type: 'message.teleported', data: { where: 'mars' }, extra: true });
+    const event = parseEvent({
+      ...bounced,
+      type: 'message.teleported',
+      data: { where: 'mars' },
+      extra: true,
+    });
     expect(isKnownEvent(event)).toBe(false);
     expect(event).toEqual({ ...bounced, type: 'message.teleported', data: { where: 'mars' }, extra: true });
   });
 
   it('throws ValidationError naming the field for a malformed known event', () => {
-    const broken = { ...bounced, data: { ...bounced.data, bounce: { ...bounced.data.bounce, class: 'squishy' } } };
+    const broken = {
+      ...bounced,
+      data: { ...bounced.data, bounce: { ...bounced.data.bounce, class: 'squishy' } },
+    };
     expect(() => parseEvent(broken)).toThrowError(ValidationError);
     try {
       parseEvent(broken);

@@ -24,7 +24,11 @@ function clientErrors(input: unknown) {
 
 describe('SendMessageRequestSchema', () => {
   it('parses shorthand into the canonical form with defaults', () => {
-    const parsed = SendMessageRequestSchema.parse({ ...base, to: 'Kunde <kunde@blåbær.dk>', attachments: [{ filename: 'a.txt', content: 'aGVq' }] });
+    const parsed = SendMessageRequestSchema.parse({
+      ...base,
+      to: 'Kunde <kunde@blåbær.dk>',
+      attachments: [{ filename: 'a.txt', content: 'aGVq' }],
+    });
     expect(parsed.to).toEqual(['Kunde <kunde@blåbær.dk>']);
     expect(parsed.stream).toBe('transactional');
     expect(parsed.attachments?.[0]?.disposition).toBe('attachment');
@@ -52,8 +56,12 @@ describe('SendMessageRequestSchema', () => {
   });
 
   it('rejects an unknown simulator scenario and bad tracking values', () => {
-    expect(serverErrors({ ...base, sandbox: { simulate: 'explode' } }).map((e) => e.pointer)).toEqual(['/sandbox/simulate']);
-    expect(serverErrors({ ...base, tracking: { clicks: 'some' } }).map((e) => e.pointer)).toEqual(['/tracking/clicks']);
+    expect(serverErrors({ ...base, sandbox: { simulate: 'explode' } }).map((e) => e.pointer)).toEqual([
+      '/sandbox/simulate',
+    ]);
+    expect(serverErrors({ ...base, tracking: { clicks: 'some' } }).map((e) => e.pointer)).toEqual([
+      '/tracking/clicks',
+    ]);
   });
 
   it('requires exactly one of template alias and id', () => {
@@ -63,7 +71,9 @@ describe('SendMessageRequestSchema', () => {
   });
 
   it('rejects an invalid scheduledAt', () => {
-    expect(serverErrors({ ...base, scheduledAt: 'tomorrow' }).map((e) => e.pointer)).toEqual(['/scheduledAt']);
+    expect(serverErrors({ ...base, scheduledAt: 'tomorrow' }).map((e) => e.pointer)).toEqual([
+      '/scheduledAt',
+    ]);
   });
 
   // The client and the server run the same rules: same pointers, same codes.
@@ -82,8 +92,14 @@ describe('SendMessageRequestSchema', () => {
     ['injection in header', { ...base, headers: { 'X-Foo': 'a\nb' } }],
     ['injection in name', { ...base, from: { email: 'ordre@shop.dk', name: 'S\u2028' } }],
     ['long tag', { ...base, tag: 't'.repeat(101) }],
-    ['metadata rules', { ...base, metadata: { ['k'.repeat(41)]: 'v', orderId: 'v'.repeat(501), 'a\nb': 'c' } }],
-    ['too many metadata keys', { ...base, metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }],
+    [
+      'metadata rules',
+      { ...base, metadata: { ['k'.repeat(41)]: 'v', orderId: 'v'.repeat(501), 'a\nb': 'c' } },
+    ],
+    [
+      'too many metadata keys',
+      { ...base, metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) },
+    ],
     ['attachment too large', { ...base, attachments: [{ filename: 'a', content: 'A'.repeat(13_981_016) }] }],
     ['invalid base64', { ...base, attachments: [{ filename: 'a', content: '***' }] }],
     ['injection in filename', { ...base, attachments: [{ filename: 'a\r\nb', content: 'AAAA' }] }],
@@ -98,12 +114,19 @@ describe('SendMessageRequestSchema', () => {
 
 describe('BatchSendRequestSchema', () => {
   it('points into the failing message', () => {
-    const errors = serverErrors({ messages: [base, base, base, { ...base, to: ['kunde@'] }] }, BatchSendRequestSchema as never);
-    expect(errors).toEqual([{ pointer: '/messages/3/to/0', code: 'invalid_email', message: "'kunde@' is not a valid address" }]);
+    const errors = serverErrors(
+      { messages: [base, base, base, { ...base, to: ['kunde@'] }] },
+      BatchSendRequestSchema as never,
+    );
+    expect(errors).toEqual([
+      { pointer: '/messages/3/to/0', code: 'invalid_email', message: "'kunde@' is not a valid address" },
+    ]);
   });
   it('defaults validation to strict and caps the batch at 500', () => {
     expect(BatchSendRequestSchema.parse({ messages: [base] }).validation).toBe('strict');
-    expect(BatchSendRequestSchema.safeParse({ messages: Array.from({ length: 501 }, () => base) }).success).toBe(false);
+    expect(
+      BatchSendRequestSchema.safeParse({ messages: Array.from({ length: 501 }, () => base) }).success,
+    ).toBe(false);
     expect(BatchSendRequestSchema.safeParse({ messages: [] }).success).toBe(false);
   });
 });

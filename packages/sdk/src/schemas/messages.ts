@@ -31,12 +31,10 @@ export const AttachmentSchema = z
       .regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a media type (application/pdf)')
       .optional()
       .meta({ description: 'Media type; derived from the filename when omitted.' }),
-    content: z
-      .string()
-      .meta({
-        description: 'Base64 (standard alphabet). 10 MB per message after decoding.',
-        contentEncoding: 'base64',
-      }),
+    content: z.string().meta({
+      description: 'Base64 (standard alphabet). 10 MB per message after decoding.',
+      contentEncoding: 'base64',
+    }),
     contentId: z
       .string()
       .nullable()
@@ -115,12 +113,9 @@ export const SendMessageRequestSchema = z
       .max(LIMITS.maxClientReferenceLength)
       .optional()
       .meta({ description: 'Caller reference echoed in the response and in batch results.' }),
-    sandbox: z
-      .strictObject({ simulate: SimulatorScenarioSchema })
-      .optional()
-      .meta({
-        description: 'Test keys only: apply a simulator scenario to every recipient (like X-MP-Simulate).',
-      }),
+    sandbox: z.strictObject({ simulate: SimulatorScenarioSchema }).optional().meta({
+      description: 'Test keys only: apply a simulator scenario to every recipient (like X-MP-Simulate).',
+    }),
   })
   .superRefine(fromRule(checkMessageLevel))
   .meta({

@@ -75,7 +75,9 @@ describe('OpenAPI document', () => {
   it('has one webhook entry per event type, each pointing at its event schema', () => {
     const webhooks = document.webhooks as JsonObject;
     expect(Object.keys(webhooks).sort()).toEqual([...EVENT_TYPES].sort());
-    const bounced = resolve('#/webhooks/message.bounced/post/requestBody/content/application~1json/schema') as JsonObject;
+    const bounced = resolve(
+      '#/webhooks/message.bounced/post/requestBody/content/application~1json/schema',
+    ) as JsonObject;
     expect(bounced.$ref).toBe('#/components/schemas/MessageBouncedEvent');
   });
 
@@ -85,7 +87,10 @@ describe('OpenAPI document', () => {
   });
 
   it('uses problem+json errors, bearer auth and the Idempotency-Key header', () => {
-    expect(resolve('#/components/securitySchemes/bearerAuth')).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(resolve('#/components/securitySchemes/bearerAuth')).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     const send = resolve('#/paths/~1v1~1messages/post') as JsonObject;
     expect(send.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
     expect((send.responses as JsonObject)['422']).toEqual({ $ref: '#/components/responses/Problem422' });
@@ -102,7 +107,9 @@ describe('OpenAPI document', () => {
     const message = resolve('#/components/schemas/Message') as JsonObject;
     expect(message.required).toContain('recipients');
     const listEvents = resolve('#/paths/~1v1~1events/get/parameters') as JsonObject[];
-    expect(listEvents.map((p) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'order', 'type', 'since']));
+    expect(listEvents.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['limit', 'cursor', 'order', 'type', 'since']),
+    );
   });
 
   it('matches the committed docs/openapi.json (run npm run openapi after changing a schema)', () => {

@@ -34,12 +34,10 @@ export const PROBLEM_CODES = {
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
-export const ProblemCodeSchema = z
-  .enum(Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]])
-  .meta({
-    id: 'ProblemCode',
-    description: 'Stable error code; `type` is https://docs.mailplatform.dk/errors/<code with - for _>.',
-  });
+export const ProblemCodeSchema = z.enum(Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]]).meta({
+  id: 'ProblemCode',
+  description: 'Stable error code; `type` is https://docs.mailplatform.dk/errors/<code with - for _>.',
+});
 
 /** `https://docs.mailplatform.dk/errors/validation-failed` for `validation_failed`. */
 export function problemTypeUrl(code: string): string {
@@ -92,12 +90,17 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], basePath: PathPart[]
       const matching = issue.errors.filter((branch) => !branch.every(isTypeMismatch));
       if (matching.length === 1) return flattenIssues(matching[0]!, path);
     }
-    const params = issue.code === 'custom' ? (issue.params as Record<string, unknown> | undefined) : undefined;
+    const params =
+      issue.code === 'custom' ? (issue.params as Record<string, unknown> | undefined) : undefined;
     const code = typeof params?.code === 'string' ? params.code : issue.code;
     return [{ pointer: toJsonPointer(path), code, message: issue.message }];
   });
 }
 
 function isTypeMismatch(issue: z.core.$ZodIssue): boolean {
-  return issue.path.length === 0 && (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && issue.errors.every((b) => b.every(isTypeMismatch))));
+  return (
+    issue.path.length === 0 &&
+    (issue.code === 'invalid_type' ||
+      (issue.code === 'invalid_union' && issue.errors.every((b) => b.every(isTypeMismatch))))
+  );
 }

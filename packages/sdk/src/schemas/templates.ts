@@ -25,12 +25,10 @@ export const TemplateSchema = z
     text: z.string().nullable(),
     layoutId: TemplateIdSchema.nullable(),
     editor: TemplateEditorSchema.nullable(),
-    variables: z
-      .array(z.string())
-      .meta({
-        description: 'Variables the template uses (orderNo, lines[].name).',
-        examples: [['orderNo', 'lines[].name']],
-      }),
+    variables: z.array(z.string()).meta({
+      description: 'Variables the template uses (orderNo, lines[].name).',
+      examples: [['orderNo', 'lines[].name']],
+    }),
     locale: z.string().nullable(),
     timezone: z.string().nullable(),
     createdAt: TimestampSchema,

@@ -3,7 +3,12 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { InvalidHeaderError, ValidationError } from '../errors.js';
 import type { Address } from '../schemas/common.js';
 import type { SendMessageRequest } from '../schemas/messages.js';
-import { findHeaderInjection, formatCodePoint, parseAddress, validateSendMessage } from '../validation/index.js';
+import {
+  findHeaderInjection,
+  formatCodePoint,
+  parseAddress,
+  validateSendMessage,
+} from '../validation/index.js';
 import { type MailplatformHeaders, mailplatformHeaders } from './mailplatform-headers.js';
 
 export type RecipientType = 'to' | 'cc' | 'bcc';
@@ -24,7 +29,8 @@ interface NormalAddress {
 function normalize(field: string, address: Address): NormalAddress {
   if (typeof address !== 'string') return address;
   const parsed = parseAddress(address);
-  if (parsed === null) throw new ValidationError(`${field}: not an address: ${JSON.stringify(address)}`, { field });
+  if (parsed === null)
+    throw new ValidationError(`${field}: not an address: ${JSON.stringify(address)}`, { field });
   return parsed;
 }
 
@@ -61,9 +67,12 @@ export function messageIdFor(idempotencyKey: string, from: string): string {
 export async function buildMime(message: SendMessageRequest, idempotencyKey: string): Promise<BuiltMime> {
   validateSendMessage(message);
   if (message.template?.locale !== undefined || message.template?.timezone !== undefined) {
-    throw new ValidationError('template.locale and template.timezone cannot be sent over SMTP; send through the API', {
-      field: message.template.locale === undefined ? 'template.timezone' : 'template.locale',
-    });
+    throw new ValidationError(
+      'template.locale and template.timezone cannot be sent over SMTP; send through the API',
+      {
+        field: message.template.locale === undefined ? 'template.timezone' : 'template.locale',
+      },
+    );
   }
   const from = normalize('from', message.from);
   const to = list('to', message.to);
@@ -106,12 +115,13 @@ export async function buildMime(message: SendMessageRequest, idempotencyKey: str
       contentDisposition: attachment.disposition ?? (attachment.contentId ? 'inline' : 'attachment'),
     } as const;
   });
+  const mailbox = (address: NormalAddress) => ({ address: address.email, name: address.name ?? '' });
   const composer = new MailComposer({
-    from,
-    to,
-    cc,
-    bcc,
-    replyTo,
+    from: mailbox(from),
+    to: to.map(mailbox),
+    cc: cc.map(mailbox),
+    bcc: bcc.map(mailbox),
+    replyTo: replyTo.map(mailbox),
     ...(message.subject === undefined ? {} : { subject: message.subject }),
     ...(message.html === undefined ? {} : { html: message.html }),
     ...(message.text === undefined ? {} : { text: message.text }),

@@ -80,10 +80,20 @@ function byReplyCode(failure: NodemailerFailure, stage: SmtpStage, ctx: FailureC
   const message = `SMTP ${stage}: ${describe(failure, ctx.redact)}`;
   // 503 "bad sequence": the session is confused, a fresh connection may work (reliability.md)
   if (code >= 500 && code !== 503) {
-    return { error: new SmtpRejectedError(message, { code: 'smtp_rejected', ...details(failure, stage, ctx.redact) }), retry: false };
+    return {
+      error: new SmtpRejectedError(message, {
+        code: 'smtp_rejected',
+        ...details(failure, stage, ctx.redact),
+      }),
+      retry: false,
+    };
   }
   return {
-    error: new SmtpTransientError(message, { code: 'smtp_transient', retryable: true, ...details(failure, stage, ctx.redact) }),
+    error: new SmtpTransientError(message, {
+      code: 'smtp_transient',
+      retryable: true,
+      ...details(failure, stage, ctx.redact),
+    }),
     retry: true,
   };
 }
@@ -106,7 +116,8 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Classified
       }
       return byReplyCode(failure, 'auth', ctx);
     }
-    const stage: SmtpStage = failure.timeoutType === 'GREETING_TIMEOUT' ? 'greeting' : stageOfCommand(failure.command);
+    const stage: SmtpStage =
+      failure.timeoutType === 'GREETING_TIMEOUT' ? 'greeting' : stageOfCommand(failure.command);
     if (failure.code === 'ETLS') {
       return {
         error: new SmtpTransientError(`SMTP TLS failed: ${describe(failure, ctx.redact)}`, {
@@ -129,7 +140,9 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Classified
   }
   if (error instanceof SmtpError) return { error, retry: false };
 
-  const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as NodemailerFailure;
+  const failure = (
+    typeof error === 'object' && error !== null ? error : { message: String(error) }
+  ) as NodemailerFailure;
   const lostConnection = CONNECTION_CODES.has(failure.code ?? '');
   if (lostConnection && ctx.dotSent) {
     const message = ctx.idempotent
@@ -159,18 +172,20 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Classified
     const temporary = failure.rejectedErrors.find((rejection) => (rejection.responseCode ?? 0) < 500);
     return byReplyCode(temporary ?? failure.rejectedErrors[0] ?? failure, 'rcpt', ctx);
   }
-  if (failure.code === 'EENVELOPE') return byReplyCode(failure, stageOfCommand(failure.command), ctx);
-  if (failure.code === 'EMESSAGE') {
-    if (failure.responseCode === undefined) {
-      return {
-        error: new SmtpRejectedError(`SMTP message refused: ${describe(failure, ctx.redact)}`, {
-          code: 'smtp_rejected',
-          ...details(failure, 'mail', ctx.redact),
-        }),
-        retry: false,
-      };
-    }
+  if (failure.code === 'EENVELOPE' && failure.responseCode !== undefined) {
+    return byReplyCode(failure, stageOfCommand(failure.command), ctx);
+  }
+  if (failure.code === 'EMESSAGE' && failure.responseCode !== undefined)
     return byReplyCode(failure, 'message', ctx);
+  if (failure.code === 'EMESSAGE' && failure.command === 'MAIL FROM') {
+    // nodemailer refuses locally a message over the SIZE the relay advertised
+    return {
+      error: new SmtpRejectedError(`SMTP message refused: ${describe(failure, ctx.redact)}`, {
+        code: 'smtp_rejected',
+        ...details(failure, 'mail', ctx.redact),
+      }),
+      retry: false,
+    };
   }
   return {
     error: new SmtpError(`SMTP failure: ${describe(failure, ctx.redact)}`, { cause: failure }),

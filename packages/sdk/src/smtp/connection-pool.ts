@@ -137,14 +137,18 @@ export class ConnectionPool {
     try {
       const connected = new Promise<void>((resolve, reject) => {
         connection.once('error', (error) => reject(new OpenConnectionError('connect', error)));
-        connection.connect((error) => (error ? reject(new OpenConnectionError('connect', error)) : resolve()));
+        connection.connect((error) =>
+          error ? reject(new OpenConnectionError('connect', error)) : resolve(),
+        );
       });
       await Promise.race([connected, aborted]);
       pooled.idempotent = advertisesIdempotency(connection.lastServerResponse || '');
       const auth = this.#settings.auth;
       if (auth !== undefined) {
         const loggedIn = new Promise<void>((resolve, reject) => {
-          connection.login(auth, (error) => (error ? reject(new OpenConnectionError('auth', error)) : resolve()));
+          connection.login(auth, (error) =>
+            error ? reject(new OpenConnectionError('auth', error)) : resolve(),
+          );
         });
         await Promise.race([loggedIn, aborted]);
       }

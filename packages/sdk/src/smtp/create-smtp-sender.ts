@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { AbortError, AmbiguousDeliveryError, isMailPlatformError, type MailPlatformError, TimeoutError } from '../errors.js';
+import {
+  AbortError,
+  AmbiguousDeliveryError,
+  isMailPlatformError,
+  type MailPlatformError,
+  TimeoutError,
+} from '../errors.js';
 import { type BackoffSettings, backoffDelay } from '../http/backoff.js';
 import type { SendResult } from '../resources/messages.js';
 import type { SendMessageRequest } from '../schemas/messages.js';
@@ -49,6 +55,11 @@ interface SendInfo {
   response: string;
 }
 
+/** The `SmtpSender` the client uses, with the SMTP-specific `rejected` list in its result type. */
+export interface SmtpResultSender extends SmtpSender {
+  send(message: SendMessageRequest, sendOptions: SmtpSendOptions): Promise<SmtpSendResult>;
+}
+
 class AttemptFailure extends Error {
   constructor(
     readonly failure: unknown,
@@ -82,9 +93,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * (retry 4xx and connection failures on a new connection, never a 5xx; an ambiguous failure after
  * the final dot only when the relay advertises XMPIDEMPOTENCY).
  */
-export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
-  send(message: SendMessageRequest, sendOptions: SmtpSendOptions): Promise<SmtpSendResult>;
-} {
+export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
   const { smtp } = options;
   const secrets = secretForms(smtp.user, options.apiKey);
   const redact = (text: string): string => redactSecrets(text, secrets);
@@ -110,7 +119,9 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
       socketTimeout: preset.socketTimeout,
       dnsTimeout: preset.dnsTimeout,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
-      ...(trace === undefined ? { logger: false } : { logger: transcriptLogger(trace, secrets), transactionLog: true }),
+      ...(trace === undefined
+        ? { logger: false }
+        : { logger: transcriptLogger(trace, secrets), transactionLog: true }),
     },
     auth: preset.auth,
     maxConnections: options.maxConnections ?? preset.maxConnections,
@@ -140,7 +151,9 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
           reject(reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        pooled.connection.send(built.envelope, body, (error, result) =>
+        // nodemailer writes its state (mailError, ...) into the envelope object: a fresh one per attempt
+        const envelope = { from: built.envelope.from, to: [...built.envelope.to] };
+        pooled.connection.send(envelope, body, (error, result) =>
           error ? reject(error) : resolve(result as SendInfo),
         );
       });
@@ -161,11 +174,20 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
         { code: 'smtp_ambiguous', retryable: failure.idempotent, stage: 'message', cause: reason },
       );
     }
-    if (deadlineHit) return new TimeoutError('The SMTP send did not finish before its deadline', { cause: reason, retryable: true });
+    if (deadlineHit)
+      return new TimeoutError('The SMTP send did not finish before its deadline', {
+        cause: reason,
+        retryable: true,
+      });
     return new AbortError('The SMTP send was aborted', { cause: reason });
   }
 
-  function toResult(message: SendMessageRequest, built: BuiltMime, info: SendInfo, idempotencyKey: string): SmtpSendResult {
+  function toResult(
+    message: SendMessageRequest,
+    built: BuiltMime,
+    info: SendInfo,
+    idempotencyKey: string,
+  ): SmtpSendResult {
     const match = REPLY_ID.exec(info.response);
     const status = message.scheduledAt === undefined ? 'queued' : 'scheduled';
     const rejected = info.rejected.map((email): SmtpRejectedRecipient => {
@@ -174,7 +196,8 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
       return {
         email,
         smtpCode: rejection?.responseCode,
-        enhancedCode: response === undefined ? undefined : /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})/.exec(response)?.[1],
+        enhancedCode:
+          response === undefined ? undefined : /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})/.exec(response)?.[1],
         response,
       };
     });
@@ -183,7 +206,9 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
       status,
       stream: message.stream ?? 'transactional',
       submittedAt: new Date().toISOString(),
-      ...(message.scheduledAt === undefined ? {} : { scheduledAt: new Date(message.scheduledAt).toISOString() }),
+      ...(message.scheduledAt === undefined
+        ? {}
+        : { scheduledAt: new Date(message.scheduledAt).toISOString() }),
       ...(message.clientReference === undefined ? {} : { clientReference: message.clientReference }),
       recipients: info.accepted.map((email) => ({
         email,
@@ -204,7 +229,8 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
       const deadlineMs = sendOptions.deadline ?? options.deadline ?? DEFAULT_SMTP_DEADLINE_MS;
       const started = Date.now();
       const deadline = AbortSignal.timeout(deadlineMs);
-      const signal = sendOptions.signal === undefined ? deadline : AbortSignal.any([sendOptions.signal, deadline]);
+      const signal =
+        sendOptions.signal === undefined ? deadline : AbortSignal.any([sendOptions.signal, deadline]);
       for (let attempts = 1; ; attempts++) {
         try {
           return toResult(message, built, await attempt(built, signal), idempotencyKey);
@@ -217,7 +243,11 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
           } else if (isMailPlatformError(error.failure)) {
             final = error.failure;
           } else {
-            const classified = classifyFailure(error.failure, { dotSent: error.dotSent, idempotent: error.idempotent, redact });
+            const classified = classifyFailure(error.failure, {
+              dotSent: error.dotSent,
+              idempotent: error.idempotent,
+              redact,
+            });
             final = classified.error;
             retry = classified.retry;
           }
@@ -229,7 +259,11 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender & {
           try {
             await sleep(delay, signal);
           } catch (reason) {
-            const interrupted = abortFailure(reason, new AttemptFailure(reason, false, false), deadline.aborted);
+            const interrupted = abortFailure(
+              reason,
+              new AttemptFailure(reason, false, false),
+              deadline.aborted,
+            );
             interrupted.idempotencyKey = idempotencyKey;
             interrupted.attempts = attempts;
             throw interrupted;

@@ -6,6 +6,7 @@ export {
   DEFAULT_SMTP_DEADLINE_MS,
   DEFAULT_SMTP_MAX_RETRIES,
   type SmtpRejectedRecipient,
+  type SmtpResultSender,
   type SmtpSenderOptions,
   type SmtpSendResult,
 } from './create-smtp-sender.js';

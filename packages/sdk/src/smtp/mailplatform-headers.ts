@@ -42,7 +42,10 @@ function invalid(field: string, message: string): never {
 
 /** JSON with every non-ASCII character escaped, so the header value is plain ASCII. */
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function templateHeader(template: NonNullable<MailplatformExtras['template']>): string {
@@ -101,7 +104,8 @@ export function mailplatformHeaders(extras: MailplatformExtras): MailplatformHea
   if (extras.tracking?.clicks !== undefined) headers['X-MP-Track-Clicks'] = extras.tracking.clicks;
   if (extras.template !== undefined) {
     headers['X-MP-Template'] = templateHeader(extras.template);
-    if (extras.template.data !== undefined) headers['X-MP-Template-Data'] = templateDataHeader(extras.template.data);
+    if (extras.template.data !== undefined)
+      headers['X-MP-Template-Data'] = templateDataHeader(extras.template.data);
   }
   if (extras.sendAt !== undefined) {
     const at = extras.sendAt instanceof Date ? extras.sendAt : new Date(checkValue('sendAt', extras.sendAt));
@@ -109,7 +113,11 @@ export function mailplatformHeaders(extras: MailplatformExtras): MailplatformHea
     headers['X-MP-Send-At'] = at.toISOString();
   }
   if (extras.idempotencyKey !== undefined) {
-    if (!/^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/.test(checkValue('idempotencyKey', extras.idempotencyKey))) {
+    if (
+      !/^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/.test(
+        checkValue('idempotencyKey', extras.idempotencyKey),
+      )
+    ) {
       invalid('idempotencyKey', 'must be 1 to 255 printable ASCII characters without surrounding spaces');
     }
     headers['X-MP-Idempotency-Key'] = extras.idempotencyKey;

@@ -50,7 +50,9 @@ export const SMTP_TIMEOUTS = {
  */
 export function smtpOptions(input: SmtpPresetInput): SmtpPreset {
   if (typeof input.apiKey !== 'string' || input.apiKey.length === 0) {
-    throw new ConfigError('smtpOptions needs apiKey: the API key is the SMTP password', { code: 'missing_api_key' });
+    throw new ConfigError('smtpOptions needs apiKey: the API key is the SMTP password', {
+      code: 'missing_api_key',
+    });
   }
   const host = input.host ?? DEFAULT_SMTP_HOST;
   const secure = input.secure ?? input.port === 465;

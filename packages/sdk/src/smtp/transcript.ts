@@ -50,7 +50,9 @@ export function transcriptLogger(listener: TraceListener, secrets: readonly stri
       const text = format(String(message ?? ''), ...args);
       for (const line of text.split(/\r?\n/)) {
         if (line.length === 0) continue;
-        listener(tnx === 'client' ? `C: ${redactClientLine(line, secrets)}` : `S: ${redactSecrets(line, secrets)}`);
+        listener(
+          tnx === 'client' ? `C: ${redactClientLine(line, secrets)}` : `S: ${redactSecrets(line, secrets)}`,
+        );
       }
     },
     trace: ignore,

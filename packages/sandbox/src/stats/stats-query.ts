@@ -1,0 +1,170 @@
+import type { StatsQueryParsed, StatsResponse } from '@mailplatform/sdk/schemas';
+import { ProblemError } from '../http/problem.js';
+import type { SqliteDatabase } from '../storage/open-database.js';
+import {
+  addCounts,
+  computeRates,
+  emptyCounts,
+  publicCounts,
+  STORED_COUNTERS,
+  type StoredCounts,
+} from './counters.js';
+import { BASIS_ACTIVITY, BASIS_COHORT, QUARTER_MS, SCOPE_ALL, SCOPE_DOMAIN } from './stats-recorder.js';
+import { formatInZone, fromLocal, offsetMinutes, offsetSegments, parseBound } from './zone-time.js';
+
+const DAY_MS = 86_400_000;
+const QUARTERS_PER_DAY = 96;
+const DEFAULT_RANGE_MS = 30 * DAY_MS;
+const MAX_BUCKETS = 10_000;
+
+const GROUP_COLUMN = { tag: 'tag', stream: 'stream', recipientDomain: 'domain', bounceType: 'btype' } as const;
+
+type Interval = StatsQueryParsed['interval'];
+type Row = StoredCounts & { u: number; g: string };
+
+interface Bucket {
+  key: number;
+  start: number;
+}
+
+/** Answers `GET /v1/stats` from `stats_rollup`: one indexed GROUP BY, then folding in memory. */
+export function queryStats(db: SqliteDatabase, namespace: string, q: StatsQueryParsed, now: number): StatsResponse {
+  const zone = q.timezone;
+  const until = q.until === undefined ? now : parseBound(zone, q.until, true);
+  const since = q.since === undefined ? until - DEFAULT_RANGE_MS : parseBound(zone, q.since, false);
+  if (!(since < until)) {
+    throw new ProblemError(400, 'invalid_query', { detail: 'since must be before until' });
+  }
+  const basis = q.basis ?? (q.interval === 'none' ? 'cohort' : 'activity');
+  const qFrom = Math.floor(since / QUARTER_MS);
+  const qTo = Math.ceil(until / QUARTER_MS);
+
+  const hourShift = (((offsetMinutes(zone, since) / 15) % 4) + 4) % 4;
+  const buckets = bucketsFor(q.interval, zone, since, until, hourShift);
+  const unit = unitExpression(q.interval, zone, since, until, hourShift);
+  const group = q.groupBy === undefined ? "''" : GROUP_COLUMN[q.groupBy];
+  const params: Record<string, unknown> = {
+    namespace,
+    basis: basis === 'cohort' ? BASIS_COHORT : BASIS_ACTIVITY,
+    scope: q.groupBy === 'recipientDomain' ? SCOPE_DOMAIN : SCOPE_ALL,
+    qFrom,
+    qTo,
+  };
+  let where = 'namespace = @namespace AND basis = @basis AND scope = @scope AND q >= @qFrom AND q < @qTo';
+  if (q.stream !== undefined) {
+    where += ' AND stream = @stream';
+    params.stream = q.stream;
+  }
+  if (q.tag !== undefined) {
+    where += ' AND tag = @tag';
+    params.tag = q.tag;
+  }
+  if (q.groupBy === 'bounceType') where += " AND btype <> ''";
+  const sums = STORED_COUNTERS.map((name) => `SUM(${name}) AS ${name}`).join(', ');
+  const rows = db
+    .prepare<Record<string, unknown>, Row>(
+      `SELECT ${unit} AS u, ${group} AS g, ${sums} FROM stats_rollup WHERE ${where} GROUP BY u, g`,
+    )
+    .all(params);
+
+  const keyOf = bucketKey(q.interval);
+  const series = new Map<number, StoredCounts>(buckets.map((b) => [b.key, emptyCounts()]));
+  const groups = new Map<string, StoredCounts>();
+  const totals = emptyCounts();
+  for (const row of rows) {
+    addCounts(totals, row);
+    const bucket = series.get(keyOf(row.u));
+    if (bucket) addCounts(bucket, row);
+    if (q.groupBy !== undefined) {
+      let counts = groups.get(row.g);
+      if (!counts) {
+        counts = emptyCounts();
+        groups.set(row.g, counts);
+      }
+      addCounts(counts, row);
+    }
+  }
+  const values = (stored: StoredCounts) => {
+    const counts = publicCounts(stored);
+    return { counts, rates: computeRates(counts, q.includeBotClicks) };
+  };
+  return {
+    since: formatInZone(zone, since),
+    until: formatInZone(zone, until),
+    timezone: zone,
+    interval: q.interval,
+    basis,
+    groupBy: q.groupBy ?? null,
+    totals: values(totals),
+    series: buckets.map((b) => ({ start: formatInZone(zone, b.start), ...values(series.get(b.key)!) })),
+    groups: [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, counts]) => ({ key, ...values(counts) })),
+  };
+}
+
+/** The SQL for a row's unit: a UTC-aligned local hour, or a local day number (weeks and months fold days). */
+function unitExpression(interval: Interval, zone: string, since: number, until: number, hourShift: number): string {
+  if (interval === 'none') return '0';
+  if (interval === 'hour') return `(q + ${hourShift}) / 4`;
+  const segments = offsetSegments(zone, since, until);
+  const quarters = segments.map((s) => Math.round(s.offsetMinutes / 15));
+  if (segments.length === 1) return `(q + ${quarters[0]}) / ${QUARTERS_PER_DAY}`;
+  const cases = segments
+    .slice(1)
+    .map((s, i) => `WHEN q < ${Math.ceil(s.from / QUARTER_MS)} THEN ${quarters[i]}`)
+    .join(' ');
+  return `(q + CASE ${cases} ELSE ${quarters.at(-1)} END) / ${QUARTERS_PER_DAY}`;
+}
+
+function mondayOf(day: number): number {
+  // day 0 (1970-01-01) was a Thursday
+  return day - ((((day + 3) % 7) + 7) % 7);
+}
+
+function monthOf(day: number): number {
+  const date = new Date(day * DAY_MS);
+  return date.getUTCFullYear() * 12 + date.getUTCMonth();
+}
+
+function bucketKey(interval: Interval): (unit: number) => number {
+  if (interval === 'week') return mondayOf;
+  if (interval === 'month') return monthOf;
+  if (interval === 'none') return () => 0;
+  return (unit) => unit;
+}
+
+function bucketsFor(interval: Interval, zone: string, since: number, until: number, hourShift: number): Bucket[] {
+  if (interval === 'none') return [];
+  const out: Bucket[] = [];
+  const push = (bucket: Bucket): boolean => {
+    if (bucket.start >= until) return false;
+    if (out.length >= MAX_BUCKETS) {
+      throw new ProblemError(400, 'invalid_query', {
+        detail: `The range holds more than ${MAX_BUCKETS} ${interval} buckets; use a larger interval`,
+      });
+    }
+    out.push(bucket);
+    return true;
+  };
+  if (interval === 'hour') {
+    for (let u = Math.floor((Math.floor(since / QUARTER_MS) + hourShift) / 4); ; u++) {
+      if (!push({ key: u, start: (u * 4 - hourShift) * QUARTER_MS })) return out;
+    }
+  }
+  const firstDay = Math.floor((since + offsetMinutes(zone, since) * 60_000) / DAY_MS);
+  if (interval === 'day') {
+    for (let d = firstDay; ; d++) {
+      if (!push({ key: d, start: fromLocal(zone, d * DAY_MS) })) return out;
+    }
+  }
+  if (interval === 'week') {
+    for (let d = mondayOf(firstDay); ; d += 7) {
+      if (!push({ key: d, start: fromLocal(zone, d * DAY_MS) })) return out;
+    }
+  }
+  for (let m = monthOf(firstDay); ; m++) {
+    const local = Date.UTC(Math.floor(m / 12), m % 12, 1);
+    if (!push({ key: m, start: fromLocal(zone, local) })) return out;
+  }
+}
