@@ -8,8 +8,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listOption, numberOption, parseArgs } from './lib/args.mjs';
-import { lastJsonLine, runNode } from './lib/child.mjs';
-import { sdkBuilt, sdkUndici } from './lib/paths.mjs';
+import { lastJsonLine, raisePriority, runNode } from './lib/child.mjs';
+import { sdkBuilt, sdkUndici, withSdkBuild } from './lib/paths.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { startSink } from './lib/sink.mjs';
 import { fixed, max, median, min, table } from './lib/stats.mjs';
@@ -33,8 +33,7 @@ export const SDK_SEND_DEFAULTS = {
 
 /** One child run; `sinkBusy` is the sink's CPU time over the child's whole life (1 = one core saturated). */
 async function measure(sink, client, concurrency, warmupMs, durationMs, execArgv = []) {
-  const before = await sink.counts();
-  const { stdout } = await runNode([
+  const args = [
     ...execArgv,
     CHILD,
     client,
@@ -42,7 +41,9 @@ async function measure(sink, client, concurrency, warmupMs, durationMs, execArgv
     String(concurrency),
     String(warmupMs),
     String(durationMs),
-  ]);
+  ];
+  const before = await sink.counts();
+  const { stdout } = await (client === 'sdk' ? withSdkBuild(() => runNode(args)) : runNode(args));
   const after = await sink.counts();
   const run = lastJsonLine(stdout);
   if (run.errors > 0)
@@ -194,6 +195,7 @@ export function formatSdkSend(result) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  raisePriority();
   const options = parseArgs(process.argv.slice(2), SDK_SEND_DEFAULTS);
   const result = await runSdkSend(options, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(`${formatSdkSend(result)}\n`);

@@ -13,6 +13,25 @@ export function sdkBuilt() {
 }
 
 /**
+ * Runs `task`; if it fails while the SDK build is missing (a rebuild in progress: tsup cleans dist
+ * first), waits up to `waitMs` for the build to come back and runs it once more.
+ */
+export async function withSdkBuild(task, waitMs = 120_000) {
+  try {
+    return await task();
+  } catch (error) {
+    if (sdkBuilt()) throw error;
+    const until = Date.now() + waitMs;
+    while (!sdkBuilt()) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return task();
+  }
+}
+
+/**
  * undici as the SDK resolves it (packages/sdk/node_modules/undici, v7), not the root's v6: the raw
  * baseline must run the same HTTP stack the SDK's transport uses.
  */

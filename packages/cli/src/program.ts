@@ -310,6 +310,13 @@ export function createProgram(ctx: CliContext): Command {
     .option('--from <address>', 'sender')
     .action(run(async () => (await import('./commands/webhooks.js')).webhooksTrigger));
   webhooks
+    .command('listen')
+    .description('relay the platform event stream (SSE) to a local URL, re-signed with a new local secret')
+    .option('--forward-to <url>', 'POST each event here (without it, only print the events)')
+    .option('--events <types>', 'only these event types, comma-separated')
+    .option('--max-backoff <duration>', 'longest wait between reconnects', '10s')
+    .action(run(async () => (await import('./commands/webhooks-listen.js')).webhooksListen));
+  webhooks
     .command('verify')
     .description('check a webhook signature offline and say why it fails (exit 9)')
     .option(
@@ -334,6 +341,15 @@ export function createProgram(ctx: CliContext): Command {
     .option('--demo', 'seed a layout and a template, send a mix of mail to the simulator, print the results')
     .option('--exit', 'with --demo: exit after printing instead of serving')
     .action(run(async () => (await import('./commands/dev.js')).dev));
+
+  program
+    .command('doctor')
+    .description(
+      'check the config, the key, the API, the clock and the DNS of a sender domain (exit 8 on a fail)',
+    )
+    .option('--domain <domain>', 'check SPF, DKIM and DMARC of this sender domain')
+    .option('--dkim-selector <selector>', 'DKIM selector', 'mp')
+    .action(run(async () => (await import('./commands/doctor.js')).doctor));
 
   const config = program.command('config').description('settings of the user config');
   config

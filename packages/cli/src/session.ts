@@ -126,7 +126,7 @@ export async function openSession(ctx: CliContext, globals: GlobalOptions): Prom
     },
     async close() {
       const all = closers.splice(0).reverse();
-      await Promise.allSettled(all.map((close) => close()));
+      await Promise.allSettled(all.map(async (close) => close()));
     },
   };
 }

@@ -127,6 +127,37 @@ describe('send', () => {
     expect(got).toMatchObject({ id, subject: 'Ordre #1042 – tak, Åse' });
   });
 
+  it('--trace prints the HTTP exchange on stderr with the key redacted', async () => {
+    const result = await cli.run([
+      'send',
+      '--to',
+      `delivered+trace@${SIM}`,
+      '--from',
+      FROM,
+      '--subject',
+      'T',
+      '--text',
+      'T',
+      '--trace',
+      '--idempotency-key',
+      'trace-1',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      `> POST ${sandbox.url}/v1/messages`,
+      `> Authorization: Bearer mp_test_…${key.slice(-4)}`,
+      '> Content-Type: application/json',
+      '> Idempotency-Key: trace-1',
+    ]);
+    expect(lines[4]).toMatch(
+      new RegExp(`^< POST ${sandbox.url}/v1/messages → 202 \\(attempt 1, \\d+ ms, request id req_\\w+\\)$`),
+    );
+    expect(lines[5]).toMatch(/^< queued msg_\w+ \(idempotency key trace-1\)$/);
+    expectNoLeak(result.stderr + result.stdout, key);
+  });
+
   it('--dry-run prints the request with the key redacted and sends nothing', async () => {
     const result = await cli.run([
       'send',

@@ -80,7 +80,8 @@ function describeStartError(error: unknown, options: SandboxOptions): string {
     const which = port === options.smtpPort ? `SMTP port ${port} (--smtp-port)` : `port ${port ?? '?'}`;
     return `${which} is already in use: stop the other process or choose another port (0 picks a free one)`;
   }
-  if (code === 'EACCES') return `permission denied to listen on port ${port ?? '?'}: choose a port above 1023`;
+  if (code === 'EACCES')
+    return `permission denied to listen on port ${port ?? '?'}: choose a port above 1023`;
   if (code === 'EADDRNOTAVAIL') return `cannot listen on host ${options.host}: no such local address`;
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventRoutes } from './api/event-routes.js';
 import { eventStreamListener } from './api/event-stream-route.js';
+import { exportRoutes } from './api/export-routes.js';
 import { messageRoutes } from './api/message-routes.js';
 import { statsRoutes } from './api/stats-routes.js';
 import { suppressionRoutes } from './api/suppression-routes.js';
@@ -60,6 +61,12 @@ export function newTestKey(): string {
   return `mp_test_${randomBytes(18).toString('base64url')}`;
 }
 
+/** A pipeline problem for the relay: the status kept (4xx → 554), the field messages as the reply text. */
+function smtpRejection(error: ProblemError): Error {
+  const text = error.errors?.map((field) => field.message).join('; ') || error.message;
+  return Object.assign(new Error(text), { status: error.status, code: error.code });
+}
+
 /** Starts the local platform: HTTP API, control API, tracking endpoints and the SMTP relay. */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
@@ -83,6 +90,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...trackingRoutes(core),
     ...controlRoutes(core),
     ...statsRoutes(core),
+    ...exportRoutes(core),
     ...webhookRoutes(core),
   );
   const eventStream = eventStreamListener(core, { acceptAnyKey });
@@ -96,7 +104,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     onError,
   });
   const server: Server = createServer((req, res) => {
-    if (!eventStream(req, res)) api(req, res);
+    if (!eventStream.handle(req, res)) api(req, res);
   });
   server.requestTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
@@ -133,7 +141,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
             return { id: result.id, duplicate: false };
           } catch (error) {
             if (key !== undefined) core.idempotency.abandon(scope);
-            throw error instanceof ProblemError ? new Error(error.message) : error;
+            throw error instanceof ProblemError ? smtpRejection(error) : error;
           }
         },
         chaos: (phase) => {
@@ -161,6 +169,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     core,
     async close() {
       await relay?.close();
+      await eventStream.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       core.close();

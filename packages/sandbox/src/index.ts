@@ -2,7 +2,6 @@ export type { ClockOptions } from './clock/virtual-clock.js';
 export type { SandboxCore } from './core/sandbox-core.js';
 export { createSandbox, newTestKey, type Sandbox, type SandboxOptions } from './create-sandbox.js';
 export {
-  type SandboxClockState,
   type ConnectSandboxOptions,
   connectSandbox,
   type InboxAddress,
@@ -13,6 +12,7 @@ export {
   type InboxMessageSummary,
   type InboxRecipient,
   InboxTimeoutError,
+  type SandboxClockState,
   type SandboxEvent,
   type SandboxHelper,
   type SimulateEventName,

@@ -91,7 +91,10 @@ describe('GET /v1/events/stream', () => {
     const frame = await stream.next();
     expect(frame.event).toBe('message.queued');
     expect(frame.id).toBe(frame.data.id);
-    expect(frame.data).toMatchObject({ type: 'message.queued', data: { messageId, recipient: 'kunde@example.dk' } });
+    expect(frame.data).toMatchObject({
+      type: 'message.queued',
+      data: { messageId, recipient: 'kunde@example.dk' },
+    });
     stream.close();
   });
 

@@ -23,7 +23,8 @@ export async function startSandbox(): Promise<Api> {
   const call = (path: string, init: RequestInit & { key?: string } = {}) => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${init.key ?? sandbox.apiKey}`);
-    if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    if (init.body !== undefined && !headers.has('content-type'))
+      headers.set('content-type', 'application/json');
     return fetch(`${sandbox.url}${path}`, { ...init, headers });
   };
   const post = (path: string, body: unknown, key?: string) =>

@@ -157,9 +157,9 @@ describe('events and bounces', () => {
     const two = await api.json('/v1/events?tag=ev&type[]=message.bounced&type[]=message.delivered');
     expect(two.data).toHaveLength(2);
     const forA = await api.json(`/v1/events?messageId=${a.id}`);
-    expect(forA.data.every((e: { data: { recipient: string } }) => e.data.recipient === 'ev1@example.dk')).toBe(
-      true,
-    );
+    expect(
+      forA.data.every((e: { data: { recipient: string } }) => e.data.recipient === 'ev1@example.dk'),
+    ).toBe(true);
     expect((await api.json('/v1/events?recipient=ev1@example.dk&tag=ev')).data).toHaveLength(2);
     expect((await api.call('/v1/events?since=yesterday')).status).toBe(400);
   });
@@ -216,12 +216,12 @@ describe('suppressions', () => {
     expect((await api.call('/v1/suppressions/angry@example.dk')).status).toBe(404);
     expect((await api.call('/v1/suppressions/gone@example.dk', { method: 'DELETE' })).status).toBe(404);
     const log = await api.json('/v1/events?type=suppression.deleted');
-    expect(log.data.map((e: { data: { email: string; forced?: boolean } }) => [e.data.email, e.data.forced])).toEqual(
-      [
-        ['gone@example.dk', undefined],
-        ['angry@example.dk', true],
-      ],
-    );
+    expect(
+      log.data.map((e: { data: { email: string; forced?: boolean } }) => [e.data.email, e.data.forced]),
+    ).toEqual([
+      ['gone@example.dk', undefined],
+      ['angry@example.dk', true],
+    ]);
   });
 
   it('rejects invalid addresses with pointers', async () => {

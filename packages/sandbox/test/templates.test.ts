@@ -31,7 +31,12 @@ describe('templates', () => {
       locale: null,
     });
     expect(created.id).toMatch(/^tmpl_/);
-    expect([...created.variables].sort()).toEqual(['customer.name', 'lines[].name', 'lines[].price', 'orderNo']);
+    expect([...created.variables].sort()).toEqual([
+      'customer.name',
+      'lines[].name',
+      'lines[].price',
+      'orderNo',
+    ]);
 
     expect((await api.json(`/v1/templates/${created.id}`)).alias).toBe('order-confirmation');
     const patched = await api.json('/v1/templates/order-confirmation', {
@@ -126,19 +131,29 @@ describe('templates', () => {
   it('sends with a template, and rejects an unknown template or missing variables', async () => {
     await api.post('/v1/templates', { ...order, alias: 'send-me' });
     const data = { orderNo: 7, customer: { name: 'Ane' }, lines: [] };
-    const sent = await api.send({ from: 'ordre@shop.dk', to: ['ane@example.dk'], template: { alias: 'send-me', data } });
+    const sent = await api.send({
+      from: 'ordre@shop.dk',
+      to: ['ane@example.dk'],
+      template: { alias: 'send-me', data },
+    });
     expect(sent.status).toBe(202);
     const { id } = await sent.json();
     const stored = await api.json(`/v1/messages/${id}`);
     expect(stored.subject).toBe('Ordre #7');
     expect(stored.template).toMatchObject({ alias: 'send-me', version: 1 });
 
-    const unknown = await api.send({ from: 'ordre@shop.dk', to: ['ane@example.dk'], template: { alias: 'nope', data } });
+    const unknown = await api.send({
+      from: 'ordre@shop.dk',
+      to: ['ane@example.dk'],
+      template: { alias: 'nope', data },
+    });
     expect(unknown.status).toBe(422);
     const problem = await unknown.json();
     expect(problem.code).toBe('validation_failed');
     expect(problem.detail).toBe('Template nope does not exist');
-    expect(problem.errors).toEqual([{ pointer: '/template', code: 'template_not_found', message: 'No template nope' }]);
+    expect(problem.errors).toEqual([
+      { pointer: '/template', code: 'template_not_found', message: 'No template nope' },
+    ]);
 
     const missing = await api.send({
       from: 'ordre@shop.dk',

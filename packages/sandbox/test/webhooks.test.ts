@@ -35,7 +35,11 @@ async function post(path: string, body: unknown = {}): Promise<Response> {
 }
 
 async function createEndpoint(body: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
-  const res = await post('/v1/webhooks', { url: `${receiverUrl}/hooks`, events: ['message.queued'], ...body });
+  const res = await post('/v1/webhooks', {
+    url: `${receiverUrl}/hooks`,
+    events: ['message.queued'],
+    ...body,
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; secret: string };
 }
@@ -64,7 +68,11 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answer = answers.shift() ?? { status: 200 };
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.status >= 400 ? 'nope' : 'ok');
@@ -271,7 +279,11 @@ describe('webhook delivery', () => {
     const endpoint = await createEndpoint();
     const res = await post(`/v1/webhooks/${endpoint.id}/test`, { type: 'message.bounced' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'succeeded', trigger: 'test', eventType: 'message.bounced' });
+    expect(await res.json()).toMatchObject({
+      status: 'succeeded',
+      trigger: 'test',
+      eventType: 'message.bounced',
+    });
     expect(received).toHaveLength(1);
     const event = await verifyWebhook({
       payload: received[0]!.body,
@@ -322,7 +334,11 @@ describe('webhook delivery', () => {
     const first = received[0]!;
     expect((first.headers['webhook-signature'] as string).split(' ')).toHaveLength(2);
     for (const s of [secret, endpoint.secret]) {
-      await verifyWebhook({ payload: first.body, headers: first.headers as Record<string, string>, secret: s });
+      await verifyWebhook({
+        payload: first.body,
+        headers: first.headers as Record<string, string>,
+        secret: s,
+      });
     }
 
     await advance('PT24H1S');

@@ -32,6 +32,8 @@ export interface SmtpOptions {
   user?: string;
   /** Allow AUTH without TLS. Default: only on loopback hosts (127.0.0.0/8, ::1, localhost). */
   allowInsecureAuth?: boolean;
+  /** Receives the SMTP dialogue line by line (`C: ...`, `S: ...`), AUTH lines as `[redacted]` (the CLI's `--trace`). */
+  trace?: (line: string) => void;
 }
 
 export interface ResolvedSmtpOptions {
@@ -41,6 +43,7 @@ export interface ResolvedSmtpOptions {
   starttls: boolean;
   user: string;
   allowInsecureAuth: boolean;
+  trace?: ((line: string) => void) | undefined;
 }
 
 /** Proxy settings for the Node transport; `url` (the `proxy` option) wins over the environment. */
@@ -238,6 +241,7 @@ function resolveSmtp(explicit: SmtpOptions | undefined, fromEnv: string | undefi
     starttls: base.starttls ?? (!secure && !local),
     user: base.user ?? 'apikey',
     allowInsecureAuth: base.allowInsecureAuth ?? local,
+    trace: base.trace,
   };
 }
 

@@ -158,9 +158,8 @@ async function runDemo(
     results.push({
       scenario: item.scenario,
       via: item.via,
-      to: item.message.to,
+      to: item.to,
       id: sent.id,
-      status: sent.status,
     });
   }
   heading(s, `sent ${results.length} order confirmations (API and SMTP) to the simulator`);

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { AttachmentPathInput, SendMessageInput, SendResult } from '@mailplatform/sdk';
+import type { CliClient } from '../client.js';
 import { keyMode } from '../config/settings.js';
 import { parseInteger } from '../duration.js';
 import { PartialFailureError, UsageError } from '../errors.js';
-import { maskSecret } from '../redact.js';
+import { maskSecret, redact } from '../redact.js';
 import type { Session } from '../session.js';
 
 export interface SendOptions {
@@ -141,6 +142,38 @@ const RESULT_COLUMNS = [
   { key: 'replayed' },
 ];
 
+/**
+ * A client whose logger writes each HTTP exchange to stderr: method, URL, status, request id, timing,
+ * and the request headers with the key redacted. Over SMTP the SDK reports through the same logger.
+ */
+async function tracingClient(s: Session, o: SendOptions): Promise<CliClient> {
+  const options = s.clientOptions();
+  const write = (line: string) => s.ctx.stderr.write(`${redact(line, s.secrets)}\n`);
+  write(
+    o.via === 'api'
+      ? `> POST ${options.baseUrl?.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/messages\n` +
+          `> Authorization: Bearer ${maskSecret(options.apiKey)}\n` +
+          '> Content-Type: application/json\n' +
+          `> Idempotency-Key: ${o.idempotencyKey ?? '(generated)'}`
+      : `> SMTP ${options.smtp?.host ?? 'smtp.mailplatform.dk'}:${options.smtp?.port ?? 587} user ${options.smtp?.user ?? 'apikey'}, password: the API key (redacted)`,
+  );
+  const client = await s.ctx.createClient({
+    ...options,
+    logger: {
+      debug: (message, fields) => {
+        if (fields && 'status' in fields) {
+          const { method, url, status, attempt, ms, requestId } = fields;
+          write(
+            `< ${String(method)} ${String(url)} → ${String(status)} (attempt ${String(attempt)}, ${String(ms)} ms${requestId ? `, request id ${String(requestId)}` : ''})`,
+          );
+        } else write(`* ${message}`);
+      },
+    },
+  });
+  s.onClose(() => client.close());
+  return client;
+}
+
 export async function send(s: Session, o: SendOptions): Promise<void> {
   const message = await buildMessage(s, o);
   const count = o.count === undefined ? 1 : parseInteger(o.count, '--count', 1);
@@ -168,8 +201,7 @@ export async function send(s: Session, o: SendOptions): Promise<void> {
       throw new UsageError('--count with a live key needs --live --yes', 'load tests belong on test keys');
     }
   }
-  const client = await s.client();
-  const started = Date.now();
+  const client = o.trace ? await tracingClient(s, o) : await s.client();
   const sendOne = async (index: number): Promise<SendResult> => {
     const key =
       o.idempotencyKey === undefined
@@ -187,8 +219,7 @@ export async function send(s: Session, o: SendOptions): Promise<void> {
     const result = await sendOne(0);
     if (o.trace) {
       s.ctx.stderr.write(
-        `> POST /v1/messages via ${o.via}\n< ${result.status} ${result.id} in ${Date.now() - started} ms` +
-          ` (idempotency key ${result.idempotencyKey}${result.replayed ? ', replayed' : ''})\n`,
+        `< ${result.status} ${result.id} (idempotency key ${result.idempotencyKey}${result.replayed ? ', replayed' : ''})\n`,
       );
     }
     s.out.object(result, RESULT_COLUMNS);

@@ -45,16 +45,21 @@ function frame(event: MailEventEnvelope): string {
  * The router's replies are complete bodies, so this runs in front of it: it returns false for any
  * other request.
  */
-export function eventStreamListener(
-  core: SandboxCore,
-  options: EventStreamOptions,
-): (req: IncomingMessage, res: ServerResponse) => boolean {
+export interface EventStreamListener {
+  /** Serves the request when it is for the stream; false lets the router have it. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Ends every open stream cleanly (the sandbox calls it before it drops connections). */
+  close(): Promise<void>;
+}
+
+export function eventStreamListener(core: SandboxCore, options: EventStreamOptions): EventStreamListener {
   const backlog = core.db.prepare<[string, string, string, number], { body: string }>(
     'SELECT body FROM events WHERE namespace = ? AND id > ? AND timestamp >= ? ORDER BY id LIMIT ?',
   );
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  const open = new Set<ServerResponse>();
 
-  return (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== EVENT_STREAM_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
@@ -118,10 +123,19 @@ export function eventStreamListener(
     });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
     heartbeat.unref();
+    open.add(res);
     res.on('close', () => {
+      open.delete(res);
       clearInterval(heartbeat);
       unsubscribe();
     });
     return true;
+  };
+
+  return {
+    handle,
+    async close() {
+      await Promise.all([...open].map((res) => new Promise<void>((resolve) => res.end(resolve))));
+    },
   };
 }

@@ -92,7 +92,8 @@ export function templateRoutes(core: SandboxCore): Route[] {
       : layout.id === ownId
         ? 'A template cannot be its own layout'
         : undefined;
-    if (problem) throw validationFailed([{ pointer: '/layoutId', code: 'template_not_found', message: problem }]);
+    if (problem)
+      throw validationFailed([{ pointer: '/layoutId', code: 'template_not_found', message: problem }]);
   };
 
   const variables = (body: TemplateBody): string[] =>
@@ -212,7 +213,14 @@ export function templateRoutes(core: SandboxCore): Route[] {
           subject: template.subject,
           ...(template.html !== undefined ? { html: template.html } : {}),
           ...(template.text !== undefined ? { text: template.text } : {}),
-          ...(layout?.html !== undefined ? { layout: layout.html } : {}),
+          ...(layout
+            ? {
+                layout: {
+                  ...(layout.html !== undefined ? { html: layout.html } : {}),
+                  ...(layout.text !== undefined ? { text: layout.text } : {}),
+                },
+              }
+            : {}),
           data: input.data,
           ...(locale !== undefined ? { locale } : {}),
           ...(timezone !== undefined ? { timezone } : {}),

@@ -1,6 +1,7 @@
 import type { SandboxCore } from '../core/sandbox-core.js';
 import { ProblemError } from '../http/problem.js';
 import type { RequestContext, Route } from '../http/types.js';
+import type { TrackingToken } from '../storage/tracking-store.js';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const NO_STORE = { 'Cache-Control': 'no-store, private' };
@@ -8,6 +9,19 @@ const NO_STORE = { 'Cache-Control': 'no-store, private' };
 function userAgent(ctx: RequestContext): string {
   const ua = ctx.headers['user-agent'];
   return typeof ua === 'string' ? ua : '';
+}
+
+/** When the token's recipient clicked the message's other links (the multi-link scanner rule). */
+function otherLinkClicks(core: SandboxCore, token: TrackingToken): number[] {
+  return core.events
+    .forMessage(token.namespace, token.messageId)
+    .filter(
+      (event) =>
+        event.type === 'message.clicked' &&
+        event.data.recipient === token.recipient &&
+        event.data.linkId !== token.linkId,
+    )
+    .map((event) => Date.parse(event.timestamp));
 }
 
 /**
@@ -36,7 +50,8 @@ export function trackingRoutes(core: SandboxCore): Route[] {
             method: ctx.method,
             userAgent: userAgent(ctx),
             ip: ctx.ip,
-            msSinceDelivery: delivered ? at - Date.parse(delivered) : null,
+            at,
+            deliveredAt: delivered ? Date.parse(delivered) : null,
           });
           core.recorder.recordMessageEvent(hit.message, hit.recipient.email, 'message.opened', at, {
             firstOpen: hit.recipient.firstEvents.opened === undefined,
@@ -61,7 +76,9 @@ export function trackingRoutes(core: SandboxCore): Route[] {
           method: ctx.method,
           userAgent: userAgent(ctx),
           ip: ctx.ip,
-          msSinceDelivery: delivered ? at - Date.parse(delivered) : null,
+          at,
+          deliveredAt: delivered ? Date.parse(delivered) : null,
+          recentClicksAt: otherLinkClicks(core, hit.found),
         });
         core.recorder.recordMessageEvent(hit.message, hit.recipient.email, 'message.clicked', at, {
           url: hit.found.url,

@@ -1,7 +1,7 @@
-import { classifyBounce } from '../bounces/index.js';
+import { bounceRules, classifyBounce, finalizeDeferral, type TransportFailure } from '../bounces/index.js';
+import { ProblemError } from '../http/problem.js';
 import type { DeliveryEngines, Scenario } from '../pipeline/engines.js';
 import { scenarioFor } from '../simulator/index.js';
-import { ProblemError } from '../http/problem.js';
 import { extractVariables, renderTemplate, TemplateRenderError } from '../templates/index.js';
 import { parseDuration } from '../time/index.js';
 import { applyTracking, classifyClick, classifyOpen, truncateIp } from '../tracking/index.js';
@@ -15,6 +15,10 @@ function asProblem(error: unknown): unknown {
     ...(error.column !== undefined ? { column: error.column } : {}),
   };
   return new ProblemError(422, 'template_render_failed', { detail: error.message, extra: where });
+}
+
+function isTransportFailure(value: string): value is TransportFailure {
+  return Object.hasOwn(bounceRules.transport, value);
 }
 
 /** The sandbox's engines (simulator, tracking, templates, bounce rules) behind the pipeline's seam. */
@@ -42,6 +46,7 @@ export const defaultEngines: DeliveryEngines = {
       openToken: input.openToken,
       opens: input.opens,
       clicks: input.clicks,
+      ...(input.listUnsubscribe !== undefined ? { listUnsubscribe: input.listUnsubscribe } : {}),
       token: ({ url, index }) => input.clickToken(url, `lnk_${index}`),
     });
     return {
@@ -61,7 +66,7 @@ export const defaultEngines: DeliveryEngines = {
         ...(input.subject !== undefined ? { subject: input.subject } : {}),
         ...(input.html !== undefined ? { html: input.html } : {}),
         ...(input.text !== undefined ? { text: input.text } : {}),
-        ...(input.layout !== undefined ? { layout: { html: input.layout } } : {}),
+        ...(input.layout !== undefined ? { layout: input.layout } : {}),
         data: input.data,
         ...(input.locale !== undefined ? { locale: input.locale } : {}),
         ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
@@ -90,30 +95,31 @@ export const defaultEngines: DeliveryEngines = {
       ...(input.enhancedCode !== undefined ? { enhancedCode: input.enhancedCode } : {}),
       ...(input.diagnostic !== undefined ? { diagnostic: input.diagnostic } : {}),
       ...(input.phase !== undefined ? { phase: input.phase as 'rcpt' } : {}),
+      ...(input.transport !== undefined && isTransportFailure(input.transport)
+        ? { transport: input.transport }
+        : {}),
     });
-    return result.outcome === 'bounce'
-      ? { class: result.class, type: result.type }
-      : { class: 'soft', type: result.type };
+    // the pipeline asks only for final bounces: a deferral here means the retries ran out
+    const final = result.outcome === 'deferral' ? finalizeDeferral(result) : result;
+    return { class: final.class, type: final.type, rule: final.rule };
   },
   classifyOpen(input) {
-    const at = Date.now();
     return classifyOpen({
       method: input.method,
       userAgent: input.userAgent,
       ip: input.ip,
-      at,
-      deliveredAt: input.msSinceDelivery === null ? null : at - input.msSinceDelivery,
+      at: input.at,
+      deliveredAt: input.deliveredAt,
     });
   },
   classifyClick(input) {
-    const at = Date.now();
     return classifyClick({
       method: input.method,
       userAgent: input.userAgent,
       ip: input.ip,
-      at,
-      deliveredAt: input.msSinceDelivery === null ? null : at - input.msSinceDelivery,
-      recentClicksAt: [],
+      at: input.at,
+      deliveredAt: input.deliveredAt,
+      recentClicksAt: input.recentClicksAt ?? [],
     });
   },
   truncateIp: (ip) => truncateIp(ip) ?? '',

@@ -295,11 +295,12 @@ function invalidAddressesSource(ctx: ExportContext): ExportSource {
           tag: f.tag,
         });
       }
+      const seen = new Set(rows.map((row) => row.email));
       for await (const suppressions of suppressionBatches(ctx)) {
         for (const s of suppressions) {
           const bounceClass = SUPPRESSION_CLASS[s.reason];
-          if (bounceClass === undefined || byEmail.has(s.email)) continue;
-          byEmail.set(s.email, {} as AddressFacts);
+          if (bounceClass === undefined || seen.has(s.email)) continue;
+          seen.add(s.email);
           rows.push({
             email: s.email,
             reason: s.reason,

@@ -26,6 +26,8 @@ export interface TrackingInput {
   openToken: string;
   opens: boolean;
   clicks: 'none' | 'html' | 'text' | 'all';
+  /** The message's `List-Unsubscribe` header: its URLs are never rewritten. */
+  listUnsubscribe?: string;
 }
 
 export interface TrackingOutput {
@@ -38,7 +40,8 @@ export interface RenderInput {
   subject: string;
   html?: string;
   text?: string;
-  layout?: string;
+  /** The layout template's parts; their `{{{body}}}` slot receives the rendered template. */
+  layout?: { html?: string; text?: string };
   data: Record<string, unknown>;
   locale?: string;
   timezone?: string;
@@ -56,6 +59,8 @@ export interface RenderOutput {
 export interface BounceClassification {
   class: 'hard' | 'soft' | 'block' | 'undetermined';
   type: string;
+  /** The rule that decided, e.g. `transport:nxdomain` or `enhanced:x.1.1`. */
+  rule: string;
 }
 
 export interface OpenClassification {
@@ -82,18 +87,25 @@ export interface DeliveryEngines {
     enhancedCode?: string;
     diagnostic?: string;
     phase?: string;
+    /** A failure before any SMTP reply (`nxdomain`, `connection_timeout`, ...); decides first. */
+    transport?: string;
   }): BounceClassification;
+  /** `at` and `deliveredAt` are sandbox-clock milliseconds. */
   classifyOpen(input: {
     userAgent: string;
     ip: string;
     method: string;
-    msSinceDelivery: number | null;
+    at: number;
+    deliveredAt: number | null;
   }): OpenClassification;
   classifyClick(input: {
     userAgent: string;
     ip: string;
     method: string;
-    msSinceDelivery: number | null;
+    at: number;
+    deliveredAt: number | null;
+    /** When this recipient clicked OTHER links of the same message (several within 1 s is a scanner). */
+    recentClicksAt?: number[];
   }): ClickClassification;
   truncateIp(ip: string): string;
 }

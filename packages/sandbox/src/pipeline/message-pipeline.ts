@@ -130,7 +130,7 @@ export class MessagePipeline {
       subject: message.subject ?? template.subject,
       ...((message.html ?? template.html) !== undefined ? { html: message.html ?? template.html } : {}),
       ...((message.text ?? template.text) !== undefined ? { text: message.text ?? template.text } : {}),
-      ...(layout?.html !== undefined ? { layout: layout.html } : {}),
+      ...(layout ? { layout: pick(layout) } : {}),
       data: ref.data,
       ...(message.locale ? { locale: message.locale } : {}),
       ...(message.timezone ? { timezone: message.timezone } : {}),
@@ -326,6 +326,7 @@ export class MessagePipeline {
       openToken,
       opens: tracking.opens,
       clicks: tracking.clicks,
+      ...listUnsubscribe(message.headers),
       clickToken: (url, linkId) => {
         const t = token();
         this.deps.tracking.add({
@@ -437,19 +438,22 @@ export class MessagePipeline {
           ...details,
         };
       case 'message.bounced': {
+        const transport = step.details?.transport;
         const classified = this.deps.engines.classifyBounce({
           ...smtp,
           ...(step.phase ? { phase: step.phase } : {}),
+          ...(typeof transport === 'string' ? { transport } : {}),
         });
         return {
           bounce: {
+            ...details,
             class: classified.class,
             type: classified.type,
+            rule: classified.rule,
             ...smtp,
             remoteMta: 'mx.sim.mailplatform.test',
             phase: step.phase ?? 'rcpt',
             attempts: 1,
-            ...details,
           },
         };
       }
@@ -481,6 +485,12 @@ function pick<T extends { html?: string | undefined; text?: string | undefined }
     ...(source.html !== undefined ? { html: source.html } : {}),
     ...(source.text !== undefined ? { text: source.text } : {}),
   };
+}
+
+/** The `List-Unsubscribe` header (any case), whose URLs tracking must leave alone. */
+function listUnsubscribe(headers: Record<string, string>): { listUnsubscribe?: string } {
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'list-unsubscribe');
+  return name !== undefined ? { listUnsubscribe: headers[name]! } : {};
 }
 
 function token(): string {

@@ -3,20 +3,20 @@ import type { HeaderField } from './read-control-headers.js';
 export interface SplitMessage {
   /** Raw header fields, each with its continuation lines and line ending. */
   rawFields: Buffer[];
-  body: Buffer;
 }
 
-function headerEnd(raw: Buffer): { end: number; separator: number } {
+/** Index just past the last header line (where the blank line starts). */
+function headerEnd(raw: Buffer): number {
   const crlf = raw.indexOf('\r\n\r\n');
   const lf = raw.indexOf('\n\n');
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return { end: crlf + 2, separator: 2 };
-  if (lf !== -1) return { end: lf + 1, separator: 1 };
-  return { end: raw.length, separator: 0 };
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) return crlf + 2;
+  if (lf !== -1) return lf + 1;
+  return raw.length;
 }
 
-/** Split a message into its raw header fields (folded lines kept together) and its body. */
+/** The raw header fields of a message, folded lines kept together. */
 export function splitMessage(raw: Buffer): SplitMessage {
-  const { end, separator } = headerEnd(raw);
+  const end = headerEnd(raw);
   const rawFields: Buffer[] = [];
   let start = 0;
   while (start < end) {
@@ -29,7 +29,7 @@ export function splitMessage(raw: Buffer): SplitMessage {
     else rawFields.push(line);
     start = lineEnd + 1;
   }
-  return { rawFields, body: raw.subarray(end + separator) };
+  return { rawFields };
 }
 
 /** Name (case kept) and unfolded UTF-8 value of a raw header field; undefined for a line without a colon. */
@@ -47,7 +47,7 @@ export function readField(rawField: Buffer): HeaderField | undefined {
 
 /** The message without the header fields for which `drop(name)` is true. */
 export function withoutFields(raw: Buffer, drop: (name: string) => boolean): Buffer {
-  const { end } = headerEnd(raw);
+  const end = headerEnd(raw);
   const { rawFields } = splitMessage(raw);
   const kept = rawFields.filter((field) => {
     const parsed = readField(field);

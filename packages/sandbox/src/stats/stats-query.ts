@@ -9,11 +9,11 @@ import {
   STORED_COUNTERS,
   type StoredCounts,
 } from './counters.js';
-import { BASIS_ACTIVITY, BASIS_COHORT, QUARTER_MS, SCOPE_ALL, SCOPE_DOMAIN } from './stats-recorder.js';
+import { StatementCache } from '../storage/statement-cache.js';
+import { BASIS_ACTIVITY, BASIS_COHORT, HOUR_MS, SCOPE_ALL, SCOPE_DOMAIN } from './stats-recorder.js';
 import { formatInZone, fromLocal, offsetMinutes, offsetSegments, parseBound } from './zone-time.js';
 
 const DAY_MS = 86_400_000;
-const QUARTERS_PER_DAY = 96;
 const DEFAULT_RANGE_MS = 30 * DAY_MS;
 const MAX_BUCKETS = 10_000;
 
@@ -21,6 +21,17 @@ const GROUP_COLUMN = { tag: 'tag', stream: 'stream', recipientDomain: 'domain', 
 
 type Interval = StatsQueryParsed['interval'];
 type Row = StoredCounts & { u: number; g: string };
+
+const caches = new WeakMap<SqliteDatabase, StatementCache>();
+
+function cacheFor(db: SqliteDatabase): StatementCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new StatementCache(db);
+    caches.set(db, cache);
+  }
+  return cache;
+}
 
 interface Bucket {
   key: number;
@@ -36,21 +47,15 @@ export function queryStats(db: SqliteDatabase, namespace: string, q: StatsQueryP
     throw new ProblemError(400, 'invalid_query', { detail: 'since must be before until' });
   }
   const basis = q.basis ?? (q.interval === 'none' ? 'cohort' : 'activity');
-  const qFrom = Math.floor(since / QUARTER_MS);
-  const qTo = Math.ceil(until / QUARTER_MS);
+  const buckets = bucketsFor(q.interval, zone, since, until);
 
-  const hourShift = (((offsetMinutes(zone, since) / 15) % 4) + 4) % 4;
-  const buckets = bucketsFor(q.interval, zone, since, until, hourShift);
-  const unit = unitExpression(q.interval, zone, since, until, hourShift);
   const group = q.groupBy === undefined ? "''" : GROUP_COLUMN[q.groupBy];
   const params: Record<string, unknown> = {
     namespace,
     basis: basis === 'cohort' ? BASIS_COHORT : BASIS_ACTIVITY,
     scope: q.groupBy === 'recipientDomain' ? SCOPE_DOMAIN : SCOPE_ALL,
-    qFrom,
-    qTo,
   };
-  let where = 'namespace = @namespace AND basis = @basis AND scope = @scope AND q >= @qFrom AND q < @qTo';
+  let where = 'namespace = @namespace AND basis = @basis AND scope = @scope AND q >= @from AND q < @to';
   if (q.stream !== undefined) {
     where += ' AND stream = @stream';
     params.stream = q.stream;
@@ -60,12 +65,24 @@ export function queryStats(db: SqliteDatabase, namespace: string, q: StatsQueryP
     params.tag = q.tag;
   }
   if (q.groupBy === 'bounceType') where += " AND btype <> ''";
+  // hour: the UTC hour itself; day, week, month: the local day the hour starts in (weeks and months fold days)
+  const unit = q.interval === 'none' ? '0' : q.interval === 'hour' ? 'q' : '(q * 60 + CAST(@offset AS INTEGER)) / 1440';
   const sums = STORED_COUNTERS.map((name) => `SUM(${name}) AS ${name}`).join(', ');
-  const rows = db
-    .prepare<Record<string, unknown>, Row>(
-      `SELECT ${unit} AS u, ${group} AS g, ${sums} FROM stats_rollup WHERE ${where} GROUP BY u, g`,
-    )
-    .all(params);
+  const statement = cacheFor(db).get<Row>(
+    `SELECT ${unit} AS u, ${group} AS g, ${sums} FROM stats_rollup WHERE ${where} GROUP BY u, g`,
+  );
+  // one range scan per stretch of constant UTC offset (a DST change splits the range)
+  const fromHour = Math.floor(since / HOUR_MS);
+  const toHour = Math.ceil(until / HOUR_MS);
+  const segments = offsetSegments(zone, since, until);
+  const rows: Row[] = [];
+  segments.forEach((segment, i) => {
+    const from = i === 0 ? fromHour : Math.floor(segment.from / HOUR_MS);
+    const next = segments[i + 1];
+    const to = next ? Math.floor(next.from / HOUR_MS) : toHour;
+    if (from >= to) return;
+    rows.push(...statement.all({ ...params, from, to, offset: segment.offsetMinutes }));
+  });
 
   const keyOf = bucketKey(q.interval);
   const series = new Map<number, StoredCounts>(buckets.map((b) => [b.key, emptyCounts()]));
@@ -103,20 +120,6 @@ export function queryStats(db: SqliteDatabase, namespace: string, q: StatsQueryP
   };
 }
 
-/** The SQL for a row's unit: a UTC-aligned local hour, or a local day number (weeks and months fold days). */
-function unitExpression(interval: Interval, zone: string, since: number, until: number, hourShift: number): string {
-  if (interval === 'none') return '0';
-  if (interval === 'hour') return `(q + ${hourShift}) / 4`;
-  const segments = offsetSegments(zone, since, until);
-  const quarters = segments.map((s) => Math.round(s.offsetMinutes / 15));
-  if (segments.length === 1) return `(q + ${quarters[0]}) / ${QUARTERS_PER_DAY}`;
-  const cases = segments
-    .slice(1)
-    .map((s, i) => `WHEN q < ${Math.ceil(s.from / QUARTER_MS)} THEN ${quarters[i]}`)
-    .join(' ');
-  return `(q + CASE ${cases} ELSE ${quarters.at(-1)} END) / ${QUARTERS_PER_DAY}`;
-}
-
 function mondayOf(day: number): number {
   // day 0 (1970-01-01) was a Thursday
   return day - ((((day + 3) % 7) + 7) % 7);
@@ -134,7 +137,7 @@ function bucketKey(interval: Interval): (unit: number) => number {
   return (unit) => unit;
 }
 
-function bucketsFor(interval: Interval, zone: string, since: number, until: number, hourShift: number): Bucket[] {
+function bucketsFor(interval: Interval, zone: string, since: number, until: number): Bucket[] {
   if (interval === 'none') return [];
   const out: Bucket[] = [];
   const push = (bucket: Bucket): boolean => {
@@ -148,8 +151,8 @@ function bucketsFor(interval: Interval, zone: string, since: number, until: numb
     return true;
   };
   if (interval === 'hour') {
-    for (let u = Math.floor((Math.floor(since / QUARTER_MS) + hourShift) / 4); ; u++) {
-      if (!push({ key: u, start: (u * 4 - hourShift) * QUARTER_MS })) return out;
+    for (let h = Math.floor(since / HOUR_MS); ; h++) {
+      if (!push({ key: h, start: h * HOUR_MS })) return out;
     }
   }
   const firstDay = Math.floor((since + offsetMinutes(zone, since) * 60_000) / DAY_MS);

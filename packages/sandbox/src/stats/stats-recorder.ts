@@ -3,8 +3,8 @@ import type { MailEventEnvelope } from '../storage/json-types.js';
 import type { SqliteDatabase } from '../storage/open-database.js';
 import type { StoredCounter } from './counters.js';
 
-/** Rollup buckets are UTC quarter hours: every zone offset in use is a multiple of 15 minutes. */
-export const QUARTER_MS = 15 * 60 * 1000;
+/** Rollup rows are per UTC hour (the `q` column holds hours since the epoch). */
+export const HOUR_MS = 3_600_000;
 
 export const BASIS_ACTIVITY = 0;
 export const BASIS_COHORT = 1;
@@ -182,21 +182,21 @@ export class StatsRecorder {
     const tag = typeof data.tag === 'string' ? data.tag : '';
     const domain = email.slice(email.lastIndexOf('@') + 1);
     const values = names.map((name) => add[name]);
-    const activityQ = Math.floor(at / QUARTER_MS);
-    const cohortQ = message.submittedQ;
-    upsert.run(namespace, BASIS_ACTIVITY, SCOPE_ALL, activityQ, stream, tag, btype, '', ...values);
-    upsert.run(namespace, BASIS_ACTIVITY, SCOPE_DOMAIN, activityQ, stream, tag, btype, domain, ...values);
-    upsert.run(namespace, BASIS_COHORT, SCOPE_ALL, cohortQ, stream, tag, btype, '', ...values);
-    upsert.run(namespace, BASIS_COHORT, SCOPE_DOMAIN, cohortQ, stream, tag, btype, domain, ...values);
+    const activityHour = Math.floor(at / HOUR_MS);
+    const cohortHour = message.submittedHour;
+    upsert.run(namespace, BASIS_ACTIVITY, SCOPE_ALL, activityHour, stream, tag, btype, '', ...values);
+    upsert.run(namespace, BASIS_ACTIVITY, SCOPE_DOMAIN, activityHour, stream, tag, btype, domain, ...values);
+    upsert.run(namespace, BASIS_COHORT, SCOPE_ALL, cohortHour, stream, tag, btype, '', ...values);
+    upsert.run(namespace, BASIS_COHORT, SCOPE_DOMAIN, cohortHour, stream, tag, btype, domain, ...values);
   };
 
   private messageFacts(namespace: string, messageId: string, at: number) {
     const row = this.getMessage.get(namespace, messageId);
-    if (row) return { submittedQ: row.submitted_q, opens: row.opens === 1, clicks: row.clicks === 1 };
+    if (row) return { submittedHour: row.submitted_q, opens: row.opens === 1, clicks: row.clicks === 1 };
     const facts = this.lookup(namespace, messageId) ?? { submittedAt: at, opens: false, clicks: false };
-    const submittedQ = Math.floor(facts.submittedAt / QUARTER_MS);
-    this.putMessage.run(namespace, messageId, submittedQ, facts.opens ? 1 : 0, facts.clicks ? 1 : 0);
-    return { submittedQ, opens: facts.opens, clicks: facts.clicks };
+    const submittedHour = Math.floor(facts.submittedAt / HOUR_MS);
+    this.putMessage.run(namespace, messageId, submittedHour, facts.opens ? 1 : 0, facts.clicks ? 1 : 0);
+    return { submittedHour, opens: facts.opens, clicks: facts.clicks };
   }
 
   private upsertFor(names: StoredCounter[]): Database.Statement {

@@ -157,7 +157,7 @@ CREATE TABLE exports (
 {
     version: 2,
     sql: `
--- statistics (src/stats): counters per (basis, scope, quarter hour, stream, tag, bounce type, domain);
+-- statistics (src/stats): counters per (basis, scope, UTC hour (q), stream, tag, bounce type, domain);
 -- basis 0 = activity (event time), 1 = cohort (message submittedAt); scope 0 = all domains, 1 = per domain
 CREATE TABLE stats_rollup (
   namespace TEXT NOT NULL,

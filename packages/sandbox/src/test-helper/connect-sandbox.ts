@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { controlError } from './control-error.js';
 import { InboxTimeoutError } from './inbox-timeout-error.js';
 import type {
-  SandboxClockState,
   InboxFilter,
   InboxMessage,
   InboxMessageSummary,
+  SandboxClockState,
   SandboxEvent,
   SandboxHelper,
 } from './types.js';
@@ -19,6 +20,7 @@ export interface ConnectSandboxOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const POLL_INTERVAL_MS = 100;
 
 function inboxQuery(filter: InboxFilter): URLSearchParams {
   const query = new URLSearchParams();
@@ -69,7 +71,10 @@ export function connectSandbox(options: ConnectSandboxOptions): SandboxHelper {
           const { data } = await callJson<{ data: InboxMessageSummary[] }>('GET', `/inbox?${query}`);
           const found = data[0];
           if (found) return get(found.id, filter.to);
-          if (Date.now() >= deadline) throw new InboxTimeoutError(filter, timeout);
+          const left = deadline - Date.now();
+          if (left <= 0) throw new InboxTimeoutError(filter, timeout);
+          // The server answered before the wait ran out (another message woke it): ask again, paced.
+          await sleep(Math.min(POLL_INTERVAL_MS, left));
         }
       },
       async list(filter = {}) {

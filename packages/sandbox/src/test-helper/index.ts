@@ -1,7 +1,6 @@
 export { type ConnectSandboxOptions, connectSandbox } from './connect-sandbox.js';
 export { InboxTimeoutError } from './inbox-timeout-error.js';
 export type {
-  SandboxClockState,
   InboxAddress,
   InboxAttachment,
   InboxFilter,
@@ -9,6 +8,7 @@ export type {
   InboxMessage,
   InboxMessageSummary,
   InboxRecipient,
+  SandboxClockState,
   SandboxEvent,
   SandboxHelper,
   SimulateEventName,

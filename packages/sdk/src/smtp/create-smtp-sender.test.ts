@@ -120,6 +120,16 @@ describe('createSmtpSender', () => {
     expect(plain.deliveries[0]!.rcptTo).toEqual(['kunde@example.dk', 'cc@example.dk', 'skjult@example.dk']);
   });
 
+  it('keeps a smuggling sequence in the body inside one message', async () => {
+    const text = 'a\n.\nMAIL FROM:<evil@x.dk>\r\n.\r\nRCPT TO:<victim@x.dk>\r\nDATA\r\n';
+    await sender(plain).send(message({ text }), { idempotencyKey: 'smuggle' });
+    expect(plain.deliveries).toHaveLength(1);
+    expect(plain.deliveries[0]!.rcptTo).toEqual(['kunde@example.dk']);
+    const parsed = await simpleParser(plain.deliveries[0]!.raw);
+    expect(parsed.text).toContain('MAIL FROM:<evil@x.dk>');
+    expect(parsed.text).toContain('RCPT TO:<victim@x.dk>');
+  });
+
   it('derives the same Message-ID from the same key on every attempt', async () => {
     plain.script.push({ phase: 'data', action: { code: 451, message: '4.3.0 Temporary failure' } });
     const smtp = sender(plain);

@@ -106,7 +106,7 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
     user: smtp.user,
     allowInsecureAuth: smtp.allowInsecureAuth,
   });
-  const trace = options.trace;
+  const trace = options.trace ?? smtp.trace;
   const pool = new ConnectionPool({
     connection: {
       host: preset.host,
