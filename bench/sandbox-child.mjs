@@ -4,7 +4,9 @@
 const { createSandbox } = await import('../packages/sandbox/src/create-sandbox.ts');
 
 const sandbox = await createSandbox({ port: 0, smtpPort: 0 });
-process.stdout.write(`${JSON.stringify({ url: sandbox.url, smtpPort: sandbox.smtpPort, apiKey: sandbox.apiKey })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: sandbox.url, smtpPort: sandbox.smtpPort, apiKey: sandbox.apiKey })}\n`,
+);
 process.stdin.resume();
 process.stdin.on('end', async () => {
   await sandbox.close();

@@ -128,7 +128,11 @@ async function smtpRound() {
     auth: { user: 'bench', pass: sandbox.apiKey },
   });
   const send = async (i) => {
-    const info = await transport.sendMail({ ...MESSAGE, to: `kunde${i}@example.dk`, headers: { 'X-MP-Tag': MESSAGE.tag } });
+    const info = await transport.sendMail({
+      ...MESSAGE,
+      to: `kunde${i}@example.dk`,
+      headers: { 'X-MP-Tag': MESSAGE.tag },
+    });
     return info.accepted.length === 1;
   };
   try {
@@ -147,6 +151,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const line = (label, values) =>
   `${label}  median ${fixed(median(values), 0)} msg/s  (min ${fixed(min(values), 0)}, max ${fixed(max(values), 0)}; ${values.map((v) => fixed(v, 0)).join(', ')})`;
-console.log(`rounds ${ROUNDS}, window ${DURATION} ms after ${WARMUP} ms warm-up, fresh in-memory sandbox per measurement`);
+console.log(
+  `rounds ${ROUNDS}, window ${DURATION} ms after ${WARMUP} ms warm-up, fresh in-memory sandbox per measurement`,
+);
 console.log(line(`POST /v1/messages, concurrency ${CONCURRENCY}  `, results.api));
 console.log(line(`SMTP, nodemailer pool of ${POOL} connections`, results.smtp));

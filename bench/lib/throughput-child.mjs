@@ -1,5 +1,7 @@
 // One measurement in a fresh process: `node throughput-child.mjs <client> <origin> <concurrency> <warmupMs> <durationMs>`.
 // Prints one JSON line: sends completed in the timed window, its wall time and this process's CPU time.
+// The warm-up lasts <warmupMs> and at least WARMUP_SENDS sends, so the JIT has settled even when other
+// work on the machine starves this process.
 import { randomUUID } from 'node:crypto';
 import { API_KEY, MESSAGE, sendHeaders } from './message.mjs';
 import { SDK_NODE_ENTRY, sdkUndici } from './paths.mjs';
@@ -9,6 +11,7 @@ const concurrency = Number(concurrencyArg);
 const warmupMs = Number(warmupArg);
 const durationMs = Number(durationArg);
 const url = `${origin}/v1/messages`;
+const WARMUP_SENDS = 5_000;
 
 /** Each factory returns `send()` (one message, resolved when the 202 body is read) and `close()`. */
 const factories = {
@@ -69,6 +72,7 @@ const { send, close } = await factory();
 let stopped = false;
 let counting = false;
 let count = 0;
+let completed = 0;
 let errors = 0;
 let firstError;
 
@@ -76,6 +80,7 @@ async function lane() {
   while (!stopped) {
     try {
       await send();
+      completed++;
       if (counting) count++;
     } catch (error) {
       errors++;
@@ -86,6 +91,7 @@ async function lane() {
 
 const lanes = Array.from({ length: concurrency }, lane);
 await new Promise((resolve) => setTimeout(resolve, warmupMs));
+while (completed < WARMUP_SENDS && errors === 0) await new Promise((resolve) => setTimeout(resolve, 50));
 count = 0;
 counting = true;
 const cpuStart = process.cpuUsage();

@@ -25,7 +25,8 @@ const seen = createMemoryDedupeStore();
 async function handle(event) {
   switch (event.type) {
     case 'message.bounced':
-      if (event.data.bounce.class === 'hard') console.log(`CRM: ${event.data.recipient} is invalid (hard bounce)`);
+      if (event.data.bounce.class === 'hard')
+        console.log(`CRM: ${event.data.recipient} is invalid (hard bounce)`);
       break;
     case 'message.complained':
     case 'message.unsubscribed':

@@ -205,14 +205,19 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
     timers.add(timer);
   };
 
-  function store(path: string, key: string | undefined, body: Record<string, unknown>): { status: number; text: string } {
+  function store(
+    path: string,
+    key: string | undefined,
+    body: Record<string, unknown>,
+  ): { status: number; text: string } {
     const list = path === '/v1/messages/batch' ? (body.messages as Record<string, unknown>[]) : [body];
     const submittedAt = new Date(now()).toISOString();
     const ids: string[] = [];
     const refs: (string | undefined)[] = [];
     const results = list.map((message, index) => {
       const id = `msg_${(++nextId).toString(36).padStart(10, '0')}`;
-      const clientReference = typeof message.clientReference === 'string' ? message.clientReference : undefined;
+      const clientReference =
+        typeof message.clientReference === 'string' ? message.clientReference : undefined;
       const to = recipientsOf(message);
       messages.set(id, {
         id,
@@ -235,7 +240,10 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
     });
     commits.push({ idempotencyKey: key, path, ids, refs, at: now() });
     if (path === '/v1/messages/batch') {
-      return { status: 200, text: JSON.stringify({ results: results.map(({ index, id, status }) => ({ index, id, status })) }) };
+      return {
+        status: 200,
+        text: JSON.stringify({ results: results.map(({ index, id, status }) => ({ index, id, status })) }),
+      };
     }
     const { index: _index, ...single } = results[0] as (typeof results)[number];
     return { status: 202, text: JSON.stringify(single) };
@@ -257,7 +265,8 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
     } catch {
       body = undefined;
     }
-    const first = path === '/v1/messages/batch' ? (body as { messages?: unknown[] } | undefined)?.messages?.[0] : body;
+    const first =
+      path === '/v1/messages/batch' ? (body as { messages?: unknown[] } | undefined)?.messages?.[0] : body;
     const reference = (first as { clientReference?: unknown } | undefined)?.clientReference;
     const ref = typeof reference === 'string' ? reference : (idempotencyKey ?? `${method} ${path}`);
     const attempt = (attemptCounts.get(ref) ?? 0) + 1;
@@ -316,20 +325,31 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
     const fingerprint = createHash('sha256').update(`${path}\n${text}`).digest('hex');
     if (idempotencyKey !== undefined) {
       const stored = answers.get(idempotencyKey);
-      if (stored !== undefined && at - stored.storedAt > IDEMPOTENCY_RETENTION_MS) answers.delete(idempotencyKey);
+      if (stored !== undefined && at - stored.storedAt > IDEMPOTENCY_RETENTION_MS)
+        answers.delete(idempotencyKey);
       const current = answers.get(idempotencyKey);
       if (current !== undefined) {
         if (current.fingerprint !== fingerprint) {
           send(
             422,
-            problem(422, 'idempotency_key_reused', 'The idempotency key was used with another request', requestId),
+            problem(
+              422,
+              'idempotency_key_reused',
+              'The idempotency key was used with another request',
+              requestId,
+            ),
           );
           return;
         }
         if (current.state === 'in_flight') {
           send(
             409,
-            problem(409, 'idempotency_request_in_progress', 'A request with this key is in progress', requestId),
+            problem(
+              409,
+              'idempotency_request_in_progress',
+              'A request with this key is in progress',
+              requestId,
+            ),
             { 'retry-after': '1' },
           );
           return;
@@ -343,7 +363,13 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
     const commit = (): { status: number; text: string } => {
       const answer = store(path, idempotencyKey, body as Record<string, unknown>);
       if (idempotencyKey !== undefined) {
-        answers.set(idempotencyKey, { fingerprint, state: 'done', status: answer.status, body: answer.text, storedAt: at });
+        answers.set(idempotencyKey, {
+          fingerprint,
+          state: 'done',
+          status: answer.status,
+          body: answer.text,
+          storedAt: at,
+        });
       }
       return answer;
     };
@@ -368,7 +394,10 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
       record('hang');
       later(fault.ms, () => {
         if (!response.destroyed) {
-          response.writeHead(answer.status, { 'content-type': 'application/json', 'x-request-id': requestId });
+          response.writeHead(answer.status, {
+            'content-type': 'application/json',
+            'x-request-id': requestId,
+          });
           response.end(answer.text);
         }
       });

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type tls from 'node:tls';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';

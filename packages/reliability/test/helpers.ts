@@ -32,7 +32,10 @@ export function message(ref: string, extra: Partial<SendMessageInput> = {}): Sen
   } as SendMessageInput;
 }
 
-export function client(server: FaultApiServer, options: ConstructorParameters<typeof MailPlatform>[0] = {}): MailPlatform {
+export function client(
+  server: FaultApiServer,
+  options: ConstructorParameters<typeof MailPlatform>[0] = {},
+): MailPlatform {
   return new MailPlatform({
     apiKey: API_KEY,
     baseUrl: server.url,
@@ -57,7 +60,13 @@ export async function sendAll(
   await runPool(refs, concurrency, async (ref, index) => {
     try {
       const result = await mp.messages.send(message(ref), options);
-      outcomes[index] = { ref, ok: true, id: result.id, key: result.idempotencyKey, replayed: result.replayed };
+      outcomes[index] = {
+        ref,
+        ok: true,
+        id: result.id,
+        key: result.idempotencyKey,
+        replayed: result.replayed,
+      };
     } catch (error) {
       outcomes[index] = {
         ref,
@@ -97,7 +106,8 @@ export function tally(server: FaultApiServer, outcomes: readonly Outcome[]): Tal
     if (outcome.ok) {
       succeeded++;
       if (outcome.replayed) replayed++;
-      if (!server.truth.hasMessage(outcome.id) || !ids.get(outcome.ref)?.has(outcome.id)) lostRefs.push(outcome.ref);
+      if (!server.truth.hasMessage(outcome.id) || !ids.get(outcome.ref)?.has(outcome.id))
+        lostRefs.push(outcome.ref);
     } else if (isMailPlatformError(outcome.error) && typeof outcome.key === 'string' && outcome.key !== '') {
       typedFailed++;
     } else {
@@ -122,7 +132,13 @@ export async function drain(mp: MailPlatform, outcomes: Outcome[], concurrency: 
   await runPool(failed, concurrency, async ([outcome, index]) => {
     if (outcome.ok || outcome.key === undefined) return;
     const result = await mp.messages.send(message(outcome.ref), { idempotencyKey: outcome.key });
-    outcomes[index] = { ref: outcome.ref, ok: true, id: result.id, key: result.idempotencyKey, replayed: result.replayed };
+    outcomes[index] = {
+      ref: outcome.ref,
+      ok: true,
+      id: result.id,
+      key: result.idempotencyKey,
+      replayed: result.replayed,
+    };
   });
   return failed.length;
 }

@@ -19,7 +19,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('S1 5xx storm: 20% of attempts get 500/502/503/504, maxRetries 3', () => {
-  it(`delivers all ${N} exactly once and retries within 1.30 attempts per send`, { timeout: 120_000 }, async () => {
+  it(`delivers all ${N} exactly once and retries within 1.30 attempts per send`, {
+    timeout: 120_000,
+  }, async () => {
     const mp = client(server, { maxRetries: 3 });
     const outcomes = await sendAll(mp, refs('s1', N), 50);
     const first = tally(server, outcomes);

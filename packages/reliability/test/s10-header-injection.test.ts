@@ -1,4 +1,9 @@
-import { InvalidHeaderError, MailPlatform, type SendMessageRequest } from '@mailplatform/sdk';
+import {
+  InvalidHeaderError,
+  MailPlatform,
+  type SendMessageInput,
+  type SendMessageRequest,
+} from '@mailplatform/sdk';
 import { buildMime } from '@mailplatform/sdk/smtp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +19,19 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/;
 const hostile = fc
   .array(
     fc.oneof(
-      fc.constantFrom('\r', '\n', '\r\n', '\0', '\u2028', '\u2029', '\u0085', '\u000b', '\u000c', '\u007f', '\t'),
+      fc.constantFrom(
+        '\r',
+        '\n',
+        '\r\n',
+        '\0',
+        '\u2028',
+        '\u2029',
+        '\u0085',
+        '\u000b',
+        '\u000c',
+        '\u007f',
+        '\t',
+      ),
       fc.constantFrom('=?utf-8?q?a=0D=0ABcc:_evil@x.example?=', '=?utf-8?b?DQpCY2M6IGV2aWxAeC5leGFtcGxl?='),
       fc.constantFrom('Bcc: evil@x.example', 'X-Injected: 1', '\r\n\r\n--boundary', '.\r\n', ':'),
       fc.string({ maxLength: 8 }),
@@ -40,14 +57,19 @@ function messageWith(field: Field, value: string): SendMessageRequest {
 }
 
 describe('S10 header injection fuzz', () => {
-  it(`${RUNS} hostile values through the API payload validation: every control character → InvalidHeaderError, nothing sent`, { timeout: 180_000 }, async () => {
+  it(`${RUNS} hostile values through the API payload validation: every control character → InvalidHeaderError, nothing sent`, {
+    timeout: 180_000,
+  }, async () => {
     let sent = 0;
     const mp = new MailPlatform({
       apiKey: API_KEY,
       baseUrl: 'http://127.0.0.1:9',
       fetch: async () => {
         sent++;
-        return new Response('{"id":"msg_1","status":"queued","stream":"transactional","submittedAt":"2026-01-01T00:00:00Z","recipients":[]}', { status: 202 });
+        return new Response(
+          '{"id":"msg_1","status":"queued","stream":"transactional","submittedAt":"2026-01-01T00:00:00Z","recipients":[]}',
+          { status: 202 },
+        );
       },
     });
     let refused = 0;
@@ -55,7 +77,7 @@ describe('S10 header injection fuzz', () => {
       fc.asyncProperty(fc.constantFrom(...fields), hostile, async (field, value) => {
         const before = sent;
         try {
-          await mp.messages.send(messageWith(field, value), { idempotencyKey: 'fuzz' });
+          await mp.messages.send(messageWith(field, value) as SendMessageInput, { idempotencyKey: 'fuzz' });
           expect(CONTROL.test(value)).toBe(false);
         } catch (error) {
           if (CONTROL.test(value)) {
@@ -71,10 +93,21 @@ describe('S10 header injection fuzz', () => {
       { numRuns: RUNS, seed: prng.seed },
     );
     expect(refused).toBeGreaterThan(RUNS / 4);
-    report({ scenario: 'S10/api', n: RUNS, seed: prng.seed, delivered: 0, duplicated: 0, lost: 0, attemptsPerSend: 0, extra: { refused } });
+    report({
+      scenario: 'S10/api',
+      n: RUNS,
+      seed: prng.seed,
+      delivered: 0,
+      duplicated: 0,
+      lost: 0,
+      attemptsPerSend: 0,
+      extra: { refused },
+    });
   });
 
-  it(`${MIME_RUNS} hostile values through the SMTP MIME builder: no extra header line, no second message`, { timeout: 180_000 }, async () => {
+  it(`${MIME_RUNS} hostile values through the SMTP MIME builder: no extra header line, no second message`, {
+    timeout: 180_000,
+  }, async () => {
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...fields), hostile, async (field, value) => {
@@ -102,6 +135,15 @@ describe('S10 header injection fuzz', () => {
       { numRuns: MIME_RUNS, seed: prng.seed },
     );
     expect(refused).toBeGreaterThan(0);
-    report({ scenario: 'S10/mime', n: MIME_RUNS, seed: prng.seed, delivered: 0, duplicated: 0, lost: 0, attemptsPerSend: 0, extra: { refused } });
+    report({
+      scenario: 'S10/mime',
+      n: MIME_RUNS,
+      seed: prng.seed,
+      delivered: 0,
+      duplicated: 0,
+      lost: 0,
+      attemptsPerSend: 0,
+      extra: { refused },
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { inspect } from 'node:util';
 import { MailPlatform } from '@mailplatform/sdk';
-import { createMemoryDedupeStore, handleWebhookRequest, signWebhook, verifyWebhook } from '@mailplatform/sdk/webhooks';
+import {
+  createMemoryDedupeStore,
+  handleWebhookRequest,
+  signWebhook,
+  verifyWebhook,
+} from '@mailplatform/sdk/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaultApiServer, type FaultApiServer, randomFaults } from '../src/fault-api-server.js';
 import { createFaultSmtpRelay, type FaultSmtpRelay } from '../src/fault-smtp-relay.js';
@@ -13,7 +18,12 @@ const WEBHOOK_SECRET = `whsec_${Buffer.from('s11-webhook-secret-bytes-0123456789
 
 /** Every form a secret could leak in: raw, base64, base64url, URL-encoded. */
 function forms(secret: string): string[] {
-  return [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret)];
+  return [
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    encodeURIComponent(secret),
+  ];
 }
 const SECRETS = [
   ...forms(API_KEY),
@@ -59,7 +69,9 @@ beforeAll(async () => {
     password: API_KEY,
     idempotency: true,
     faults: ({ ref, attempt }) =>
-      prng.at('s11-smtp', ref, attempt) < 0.2 ? { kind: 'reply', stage: 'rcpt', code: 451, text: '4.7.1 Later' } : undefined,
+      prng.at('s11-smtp', ref, attempt) < 0.2
+        ? { kind: 'reply', stage: 'rcpt', code: 451, text: '4.7.1 Later' }
+        : undefined,
   });
 });
 afterAll(async () => {
@@ -68,14 +80,29 @@ afterAll(async () => {
 });
 
 describe('S11 secret leakage: 0 occurrences of the key, the SMTP password or the webhook secret', () => {
-  it('API (S1/S3 style), SMTP with trace (S7 style), webhooks (S9 style) and the CLI with --debug and --trace', { timeout: 120_000 }, async () => {
-    const mp = new MailPlatform({ apiKey: API_KEY, baseUrl: server.url, timeout: 300, maxRetries: 1, backoff: FAST_BACKOFF, logger });
+  it('API (S1/S3 style), SMTP with trace (S7 style), webhooks (S9 style) and the CLI with --debug and --trace', {
+    timeout: 120_000,
+  }, async () => {
+    const mp = new MailPlatform({
+      apiKey: API_KEY,
+      baseUrl: server.url,
+      timeout: 300,
+      maxRetries: 1,
+      backoff: FAST_BACKOFF,
+      logger,
+    });
     capture(mp);
     capture(JSON.stringify(mp));
     const outcomes = await sendAll(mp, refs('s11', 300), 20);
     for (const outcome of outcomes) if (!outcome.ok) captureError(outcome.error);
-    const wrongKey = new MailPlatform({ apiKey: 'mp_test_OtherKeyOtherKeyOther0000', baseUrl: server.url, logger });
-    await wrongKey.messages.send({ from: 'a@shop.example', to: 'b@kunde.example', subject: 's', text: 't' }).catch(captureError);
+    const wrongKey = new MailPlatform({
+      apiKey: 'mp_test_OtherKeyOtherKeyOther0000',
+      baseUrl: server.url,
+      logger,
+    });
+    await wrongKey.messages
+      .send({ from: 'a@shop.example', to: 'b@kunde.example', subject: 's', text: 't' })
+      .catch(captureError);
     await mp.close();
     await wrongKey.close();
 
@@ -83,14 +110,27 @@ describe('S11 secret leakage: 0 occurrences of the key, the SMTP password or the
     const smtp = await smtpSendAll(sender, refs('s11smtp', 100), 10);
     for (const outcome of smtp) if (!outcome.ok) captureError(outcome.error);
     await sender.close();
-    const badAuth = smtpSender(relay, { apiKey: 'mp_test_WrongSmtpPasswordXxxxYyyy00', trace: (line) => captured.push(line) });
-    await badAuth.send((await import('./smtp.js')).smtpMessage('s11-auth'), { idempotencyKey: 'k-auth' }).catch(captureError);
+    const badAuth = smtpSender(relay, {
+      apiKey: 'mp_test_WrongSmtpPasswordXxxxYyyy00',
+      trace: (line) => captured.push(line),
+    });
+    await badAuth
+      .send((await import('./smtp.js')).smtpMessage('s11-auth'), { idempotencyKey: 'k-auth' })
+      .catch(captureError);
     await badAuth.close();
     expect(captured.some((line) => line.startsWith('C: AUTH'))).toBe(true);
 
-    const payload = JSON.stringify({ id: 'evt_s11', type: 'message.delivered', timestamp: new Date().toISOString(), data: {} });
+    const payload = JSON.stringify({
+      id: 'evt_s11',
+      type: 'message.delivered',
+      timestamp: new Date().toISOString(),
+      data: {},
+    });
     const headers = await signWebhook({ payload, secret: WEBHOOK_SECRET, id: 'evt_s11' });
-    for (const secret of [WEBHOOK_SECRET, `whsec_${Buffer.from('another-secret-entirely!').toString('base64')}`]) {
+    for (const secret of [
+      WEBHOOK_SECRET,
+      `whsec_${Buffer.from('another-secret-entirely!').toString('base64')}`,
+    ]) {
       await verifyWebhook({ payload: `${payload} `, headers, secret }).catch(captureError);
       const response = await handleWebhookRequest(
         new Request('http://127.0.0.1/hook', { method: 'POST', headers, body: `${payload} ` }),
@@ -102,11 +142,35 @@ describe('S11 secret leakage: 0 occurrences of the key, the SMTP password or the
 
     const cli = await createCli({ MAILPLATFORM_API_KEY: API_KEY, MAILPLATFORM_BASE_URL: server.url });
     for (const extra of [['--debug'], ['--debug', 'http'], ['--trace'], ['--json', '--debug']]) {
-      const run = await cli.run(['send', '--from', 'a@shop.example', '--to', 'b@kunde.example', '--subject', 's', '--text', 't', ...extra]);
+      const run = await cli.run([
+        'send',
+        '--from',
+        'a@shop.example',
+        '--to',
+        'b@kunde.example',
+        '--subject',
+        's',
+        '--text',
+        't',
+        ...extra,
+      ]);
       captured.push(run.stdout, run.stderr);
     }
     const smtpRun = await cli.run(
-      ['send', '--via', 'smtp', '--trace', '--from', 'a@shop.example', '--to', 'b@kunde.example', '--subject', 's', '--text', 't'],
+      [
+        'send',
+        '--via',
+        'smtp',
+        '--trace',
+        '--from',
+        'a@shop.example',
+        '--to',
+        'b@kunde.example',
+        '--subject',
+        's',
+        '--text',
+        't',
+      ],
       { env: { MAILPLATFORM_SMTP_URL: `smtp://127.0.0.1:${relay.port}` } },
     );
     captured.push(smtpRun.stdout, smtpRun.stderr);

@@ -17,7 +17,10 @@ let umask: number;
 beforeEach(async () => {
   umask = process.umask();
   const account = { id: 'acc_1', name: 'Shop', mode: 'test' };
-  cli = await createCli({}, async () => ({ account: { get: async () => account }, close: async () => {} }) as never);
+  cli = await createCli(
+    {},
+    async () => ({ account: { get: async () => account }, close: async () => {} }) as never,
+  );
 });
 afterEach(async () => {
   process.umask(umask);
@@ -46,13 +49,17 @@ describe('S12 config permissions', () => {
     const path = join(cli.configDir, 'credentials.json');
     await chmod(path, 0o644);
     const whoami = await cli.run(['whoami', '--json']);
-    expect(whoami.stderr).toContain(`UNPROTECTED CREDENTIALS FILE: permissions 0644 for '${path}' are too open`);
+    expect(whoami.stderr).toContain(
+      `UNPROTECTED CREDENTIALS FILE: permissions 0644 for '${path}' are too open`,
+    );
     const doctor = await cli.run(['doctor', '--json']);
     expect(doctor.code).toBe(8);
     expect(doctor.stdout + doctor.stderr).toContain('0644');
   });
 
-  it('a process killed between writing and renaming leaves the old credentials intact', { timeout: 30_000 }, async () => {
+  it('a process killed between writing and renaming leaves the old credentials intact', {
+    timeout: 30_000,
+  }, async () => {
     expect((await login(KEY)).code).toBe(0);
     const path = join(cli.configDir, 'credentials.json');
     const before = await readFile(path, 'utf8');
@@ -69,6 +76,14 @@ describe('S12 config permissions', () => {
     for (const name of await readdir(cli.configDir)) {
       if (name.endsWith('.tmp')) expect(await mode(join(cli.configDir, name))).toBe(0o600);
     }
-    report({ scenario: 'S12', n: 4, seed: prng.seed, delivered: 0, duplicated: 0, lost: 0, attemptsPerSend: 0 });
+    report({
+      scenario: 'S12',
+      n: 4,
+      seed: prng.seed,
+      delivered: 0,
+      duplicated: 0,
+      lost: 0,
+      attemptsPerSend: 0,
+    });
   });
 });

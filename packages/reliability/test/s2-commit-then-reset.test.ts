@@ -9,7 +9,10 @@ let server: FaultApiServer;
 beforeAll(async () => {
   server = await createFaultApiServer({
     apiKey: API_KEY,
-    faults: randomFaults((ref, attempt) => prng.at('s2', ref, attempt), [[0.1, { kind: 'commit-then-reset' }]]),
+    faults: randomFaults(
+      (ref, attempt) => prng.at('s2', ref, attempt),
+      [[0.1, { kind: 'commit-then-reset' }]],
+    ),
   });
 });
 afterAll(() => server.close());

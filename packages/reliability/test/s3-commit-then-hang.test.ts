@@ -22,7 +22,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('S3 commit then hang: 5% of answers delayed 2 s against a 300 ms attempt timeout', () => {
-  it(`${N} sends: 0 duplicated, 0 lost, no call past its deadline + 100 ms`, { timeout: 120_000 }, async () => {
+  it(`${N} sends: 0 duplicated, 0 lost, no call past its deadline + 100 ms`, {
+    timeout: 120_000,
+  }, async () => {
     const mp = client(server, { timeout: TIMEOUT, deadline: DEADLINE });
     const outcomes: Outcome[] = new Array(N);
     const durations: number[] = new Array(N);
@@ -30,7 +32,13 @@ describe('S3 commit then hang: 5% of answers delayed 2 s against a 300 ms attemp
       const started = performance.now();
       try {
         const result = await mp.messages.send(message(ref));
-        outcomes[index] = { ref, ok: true, id: result.id, key: result.idempotencyKey, replayed: result.replayed };
+        outcomes[index] = {
+          ref,
+          ok: true,
+          id: result.id,
+          key: result.idempotencyKey,
+          replayed: result.replayed,
+        };
       } catch (error) {
         outcomes[index] = { ref, ok: false, error, key: (error as TimeoutError).idempotencyKey };
       } finally {

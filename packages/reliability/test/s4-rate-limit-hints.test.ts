@@ -29,7 +29,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('S4 429 with hints: 30% of attempts, retry-after-ms: 50 or Retry-After: 1, 5% of them > 60 s', () => {
-  it(`${N} sends wait at least the hint, fail fast above 60 s, and lose nothing`, { timeout: 120_000 }, async () => {
+  it(`${N} sends wait at least the hint, fail fast above 60 s, and lose nothing`, {
+    timeout: 120_000,
+  }, async () => {
     const mp = client(server, { clock });
     const outcomes = await sendAll(mp, refs('s4', N), 50);
     const first = tally(server, outcomes);
@@ -37,7 +39,8 @@ describe('S4 429 with hints: 30% of attempts, retry-after-ms: 50 or Retry-After:
 
     // every wait ≥ hint − 5 ms, measured between the 429 and the next attempt on the server's clock
     const byRef = new Map<string, typeof server.truth.attempts>();
-    for (const attempt of server.truth.attempts) byRef.set(attempt.ref, [...(byRef.get(attempt.ref) ?? []), attempt]);
+    for (const attempt of server.truth.attempts)
+      byRef.set(attempt.ref, [...(byRef.get(attempt.ref) ?? []), attempt]);
     let waits = 0;
     let shortWaits = 0;
     let longHints = 0;

@@ -17,7 +17,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('S5 outage vs the retry budget: 50 senders, 100% 503, then healthy', () => {
-  it('retries during the outage stay within the 500-token budget (≤ 100), then the drain loses nothing', { timeout: 120_000 }, async () => {
+  it('retries during the outage stay within the 500-token budget (≤ 100), then the drain loses nothing', {
+    timeout: 120_000,
+  }, async () => {
     const mp = client(server, { maxRetries: 3 });
     const outcomes: Outcome[] = [];
     server.outage = true;
@@ -28,7 +30,13 @@ describe('S5 outage vs the retry budget: 50 senders, 100% 503, then healthy', ()
         const ref = `s5-${next++}`;
         try {
           const result = await mp.messages.send(message(ref));
-          outcomes.push({ ref, ok: true, id: result.id, key: result.idempotencyKey, replayed: result.replayed });
+          outcomes.push({
+            ref,
+            ok: true,
+            id: result.id,
+            key: result.idempotencyKey,
+            replayed: result.replayed,
+          });
         } catch (error) {
           expect(error).toBeInstanceOf(ServerError);
           expect(error).toMatchObject({ status: 503, retryable: true });
@@ -48,7 +56,12 @@ describe('S5 outage vs the retry budget: 50 senders, 100% 503, then healthy', ()
     const drained = await drain(mp, outcomes, SENDERS);
     await mp.close();
     const final = tally(server, outcomes);
-    expect(final).toMatchObject({ delivered: outcomes.length, duplicated: 0, lost: 0, succeeded: outcomes.length });
+    expect(final).toMatchObject({
+      delivered: outcomes.length,
+      duplicated: 0,
+      lost: 0,
+      succeeded: outcomes.length,
+    });
     report({
       scenario: 'S5',
       n: outcomes.length,

@@ -1,4 +1,9 @@
-import { AmbiguousDeliveryError, isMailPlatformError, SmtpRejectedError, SmtpTransientError } from '@mailplatform/sdk';
+import {
+  AmbiguousDeliveryError,
+  isMailPlatformError,
+  SmtpRejectedError,
+  SmtpTransientError,
+} from '@mailplatform/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFaultSmtpRelay, type FaultSmtpRelay, type SmtpFaultRule } from '../src/fault-smtp-relay.js';
 import { API_KEY, refs, report, SOAK, seeded } from './helpers.js';
@@ -29,7 +34,9 @@ const faults: SmtpFaultRule = ({ ref, attempt }) => {
 
 describe('S7 SMTP faults, pool of 5', () => {
   for (const idempotency of [true, false]) {
-    it(`${N} messages, relay ${idempotency ? 'with' : 'without'} XMPIDEMPOTENCY: 0 duplicated, 0 lost`, { timeout: 180_000 }, async () => {
+    it(`${N} messages, relay ${idempotency ? 'with' : 'without'} XMPIDEMPOTENCY: 0 duplicated, 0 lost`, {
+      timeout: 180_000,
+    }, async () => {
       relay = await createFaultSmtpRelay({ password: API_KEY, idempotency, faults });
       const sender = smtpSender(relay);
       const all = refs('s7', N);
@@ -42,7 +49,6 @@ describe('S7 SMTP faults, pool of 5', () => {
 
       let rejected = 0;
       let ambiguous = 0;
-      let transient = 0;
       let lost = 0;
       for (const outcome of outcomes) {
         if (outcome.ok) {
@@ -55,7 +61,12 @@ describe('S7 SMTP faults, pool of 5', () => {
         }
         if (permanent(outcome.ref)) {
           expect(outcome.error).toBeInstanceOf(SmtpRejectedError);
-          expect(outcome.error).toMatchObject({ smtpCode: 550, stage: 'rcpt', attempts: 1, retryable: false });
+          expect(outcome.error).toMatchObject({
+            smtpCode: 550,
+            stage: 'rcpt',
+            attempts: 1,
+            retryable: false,
+          });
           expect(relay.truth.attemptsPerRef.get(outcome.ref)).toBe(1);
           rejected++;
         } else if (outcome.error instanceof AmbiguousDeliveryError) {
@@ -70,7 +81,6 @@ describe('S7 SMTP faults, pool of 5', () => {
         } else {
           expect(outcome.error).toBeInstanceOf(SmtpTransientError);
           expect(outcome.error).toMatchObject({ retryable: true });
-          transient++;
         }
       }
       expect(lost).toBe(0);
@@ -79,8 +89,12 @@ describe('S7 SMTP faults, pool of 5', () => {
 
       // the drain: retryable failures resubmitted with their key; permanent ones and (without the
       // capability) ambiguous ones are not
-      relay.setFaults(({ ref }) => (permanent(ref) ? { kind: 'reply', stage: 'rcpt', code: 550, text: '5.1.1 No such user' } : undefined));
-      const retry = outcomes.filter((o) => !o.ok && isMailPlatformError(o.error) && o.error.retryable).map((o) => o.ref);
+      relay.setFaults(({ ref }) =>
+        permanent(ref) ? { kind: 'reply', stage: 'rcpt', code: 550, text: '5.1.1 No such user' } : undefined,
+      );
+      const retry = outcomes
+        .filter((o) => !o.ok && isMailPlatformError(o.error) && o.error.retryable)
+        .map((o) => o.ref);
       const drained = await smtpSendAll(sender, retry, 20);
       await sender.close();
       expect(drained.every((o) => o.ok)).toBe(true);

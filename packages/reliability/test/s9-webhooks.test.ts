@@ -41,7 +41,9 @@ async function delivery(kind: Kind, id: string): Promise<Request> {
 }
 
 describe('S9 webhook receiver under duplicate, stale, tampered, wrong-secret and rotated deliveries', () => {
-  it(`${N} deliveries: each valid event handled once, invalid → 400 with the reason, duplicates → 200 without a call`, { timeout: 60_000 }, async () => {
+  it(`${N} deliveries: each valid event handled once, invalid → 400 with the reason, duplicates → 200 without a call`, {
+    timeout: 60_000,
+  }, async () => {
     const handled = new Map<string, number>();
     const options = {
       secret: [OLD_SECRET, NEW_SECRET],
@@ -52,17 +54,39 @@ describe('S9 webhook receiver under duplicate, stale, tampered, wrong-secret and
       },
     };
     const validIds: string[] = [];
-    const counts: Record<Kind, number> = { valid: 0, rotated: 0, duplicate: 0, stale: 0, tampered: 0, 'wrong-secret': 0 };
+    const counts: Record<Kind, number> = {
+      valid: 0,
+      rotated: 0,
+      duplicate: 0,
+      stale: 0,
+      tampered: 0,
+      'wrong-secret': 0,
+    };
     let wrongAnswers = 0;
     for (let i = 0; i < N; i++) {
       const roll = prng.next();
       let kind: Kind =
-        roll < 0.1 ? 'duplicate' : roll < 0.15 ? 'stale' : roll < 0.2 ? 'tampered' : roll < 0.22 ? 'wrong-secret' : roll < 0.25 ? 'rotated' : 'valid';
+        roll < 0.1
+          ? 'duplicate'
+          : roll < 0.15
+            ? 'stale'
+            : roll < 0.2
+              ? 'tampered'
+              : roll < 0.22
+                ? 'wrong-secret'
+                : roll < 0.25
+                  ? 'rotated'
+                  : 'valid';
       if (kind === 'duplicate' && validIds.length === 0) kind = 'valid';
-      const id = kind === 'duplicate' ? (validIds[prng.int(0, validIds.length - 1)] as string) : `evt_s9_${i}`;
+      const id =
+        kind === 'duplicate' ? (validIds[prng.int(0, validIds.length - 1)] as string) : `evt_s9_${i}`;
       counts[kind]++;
       const response = await handleWebhookRequest(await delivery(kind, id), options);
-      const answer = (await response.json()) as { ok?: boolean; duplicate?: boolean; error?: { reason: string } };
+      const answer = (await response.json()) as {
+        ok?: boolean;
+        duplicate?: boolean;
+        error?: { reason: string };
+      };
       const reason = EXPECTED_REASON[kind];
       const right =
         reason !== undefined

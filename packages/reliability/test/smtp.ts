@@ -50,9 +50,20 @@ export async function smtpSendAll(
   await runPool(refs, concurrency, async (ref, index) => {
     try {
       const result = await sender.send(smtpMessage(ref), { idempotencyKey: keyOf(ref) });
-      outcomes[index] = { ref, ok: true, id: result.id, key: result.idempotencyKey, replayed: result.replayed };
+      outcomes[index] = {
+        ref,
+        ok: true,
+        id: result.id,
+        key: result.idempotencyKey,
+        replayed: result.replayed,
+      };
     } catch (error) {
-      outcomes[index] = { ref, ok: false, error, key: isMailPlatformError(error) ? error.idempotencyKey : undefined };
+      outcomes[index] = {
+        ref,
+        ok: false,
+        error,
+        key: isMailPlatformError(error) ? error.idempotencyKey : undefined,
+      };
     }
   });
   return outcomes;

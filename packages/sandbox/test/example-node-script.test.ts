@@ -153,7 +153,8 @@ afterAll(async () => {
   if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
 });
 
-describe('examples/node-script', () => {
+// Each test starts one to three Node processes that load the SDK sources through tsx.
+describe('examples/node-script', { timeout: 60_000 }, () => {
   let firstId = '';
   let submittedAt = new Date();
 
@@ -161,7 +162,9 @@ describe('examples/node-script', () => {
     const result = await run('send-order-confirmation.mjs', ['1042', 'kunde@example.dk']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Created the template 'order-confirmation' with the layout 'shop-layout'");
+    expect(result.stdout).toContain(
+      "Created the template 'order-confirmation' with the layout 'shop-layout'",
+    );
     const match = /^Order 1042: (msg_\w+) queued$/m.exec(result.stdout);
     expect(match).not.toBeNull();
     firstId = match?.[1] ?? '';
@@ -202,7 +205,7 @@ describe('examples/node-script', () => {
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ day, timezone: TIMEZONE });
     expect(report.since.startsWith(`${day}T00:00:00`)).toBe(true);
-    expect({ totals: report.totals.sent, tags: Object.keys(report.byTag), out: result.stdout }).toMatchObject({ tags: ['order-confirmation'] });
+    expect(Object.keys(report.byTag), result.stdout).toEqual(['order-confirmation']);
     expect(report.byTag['order-confirmation'].sent).toBe(1);
     expect(report.totals.sent).toBe(1);
   });
@@ -238,9 +241,9 @@ describe('examples/node-script', () => {
     const lines = csv.slice(1).trimEnd().split(/\r?\n/);
     expect(lines[0]).toBe(INVALID_ADDRESS_HEADER);
     expect(lines).toHaveLength(2);
-    expect(lines[1]?.startsWith('hard-bounce@sim.mailplatform.test,hard_bounce,hard,mailbox_not_found,')).toBe(
-      true,
-    );
+    expect(
+      lines[1]?.startsWith('hard-bounce@sim.mailplatform.test,hard_bounce,hard,mailbox_not_found,'),
+    ).toBe(true);
     expect(lines[1]).toContain(`,${messageId},transactional,order-confirmation`);
   });
 
@@ -251,7 +254,11 @@ describe('examples/node-script', () => {
     const payload = bouncedEvent('gammel@example.dk');
     const headers = await signWebhook({ payload, secret });
     const post = (body: string, extra: Record<string, string>) =>
-      fetch(receiver.url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...extra } });
+      fetch(receiver.url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...extra },
+      });
 
     const first = await post(payload, headers);
     expect(first.status).toBe(200);
@@ -279,7 +286,9 @@ describe('examples/node-script', () => {
     const registered = await run('register-webhook.mjs', [`http://127.0.0.1:${port}/webhooks/mailplatform`]);
     expect(registered.stderr).toBe('');
     expect(registered.code).toBe(0);
-    expect(registered.stdout).toMatch(/^Registered wh_\w+ for http:\/\/127\.0\.0\.1:\d+\/webhooks\/mailplatform$/m);
+    expect(registered.stdout).toMatch(
+      /^Registered wh_\w+ for http:\/\/127\.0\.0\.1:\d+\/webhooks\/mailplatform$/m,
+    );
     const secret = /^MAILPLATFORM_WEBHOOK_SECRET=(whsec_\S+)$/m.exec(registered.stdout)?.[1];
     expect(secret).toBeDefined();
 

@@ -87,7 +87,10 @@ async function download(view: ExportView): Promise<{ text: string; contentType: 
   const res = await fetch(view.downloadUrl!, { headers: { authorization: `Bearer ${key}` } });
   expect(res.status).toBe(200);
   const bytes = new Uint8Array(await res.arrayBuffer());
-  return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), contentType: res.headers.get('content-type') };
+  return {
+    text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+    contentType: res.headers.get('content-type'),
+  };
 }
 
 async function csvRows(body: Record<string, unknown>): Promise<Record<string, string>[]> {
@@ -100,7 +103,11 @@ async function csvRows(body: Record<string, unknown>): Promise<Record<string, st
 }
 
 beforeAll(async () => {
-  sandbox = await createSandbox({ port: 0, smtpPort: null, clock: { frozen: true, startAt: '2026-06-01T10:00:00Z' } });
+  sandbox = await createSandbox({
+    port: 0,
+    smtpPort: null,
+    clock: { frozen: true, startAt: '2026-06-01T10:00:00Z' },
+  });
   await send(`hard-bounce@${SIM}`, 'signup');
   await send(`complaint@${SIM}`, 'news');
   await send(`soft-bounce@${SIM}`, 'news');
@@ -113,7 +120,9 @@ beforeAll(async () => {
     await advance('PT1M');
     const res = await call(`/sandbox/v1/messages/${id}/simulate`, {
       event: 'bounce',
-      options: { bounce: { class: 'soft', enhancedCode: '4.2.2', diagnostic: '452 4.2.2 over quota, "try later"' } },
+      options: {
+        bounce: { class: 'soft', enhancedCode: '4.2.2', diagnostic: '452 4.2.2 over quota, "try later"' },
+      },
     });
     expect(res.status).toBe(200);
     await advance('P1D');
@@ -186,7 +195,11 @@ describe('exports', () => {
   });
 
   it('filters bounces by class and renders timestamps in the export time zone', async () => {
-    const rows = await csvRows({ type: 'bounces', filter: { classes: ['hard'] }, timezone: 'Europe/Copenhagen' });
+    const rows = await csvRows({
+      type: 'bounces',
+      filter: { classes: ['hard'] },
+      timezone: 'Europe/Copenhagen',
+    });
     expect(rows.map((r) => [r.recipient, r.class, r.type, r.suppressed])).toEqual([
       [`hard-bounce@${SIM}`, 'hard', 'mailbox_not_found', 'true'],
     ]);
@@ -202,7 +215,10 @@ describe('exports', () => {
       filter: { eventTypes: ['message.queued'], tag: 'signup' },
     });
     const { text } = await download(view);
-    const events = text.trim().split('\n').map((line) => JSON.parse(line));
+    const events = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events).toHaveLength(2);
     for (const e of events) {
       expect(e).toMatchObject({ type: 'message.queued', apiVersion: 'v1', data: { tag: 'signup' } });
@@ -226,10 +242,16 @@ describe('exports', () => {
   it('lists suppressions and records export.completed', async () => {
     const view = await runExport({ type: 'suppressions', format: 'ndjson' });
     const { text } = await download(view);
-    const reasons = text.trim().split('\n').map((line) => JSON.parse(line).reason).sort();
+    const reasons = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).reason)
+      .sort();
     expect(reasons).toEqual(['hard_bounce', 'hard_bounce', 'spam_complaint', 'unsubscribe']);
     const res = await call('/v1/events?type=export.completed&limit=500');
-    const events = (await res.json()).data as { data: { exportId: string; rowCount: number; downloadUrl: string } }[];
+    const events = (await res.json()).data as {
+      data: { exportId: string; rowCount: number; downloadUrl: string };
+    }[];
     const mine = events.find((e) => e.data.exportId === view.id);
     expect(mine?.data).toEqual({ exportId: view.id, rowCount: 4, downloadUrl: view.downloadUrl });
   });

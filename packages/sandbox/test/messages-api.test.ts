@@ -184,15 +184,19 @@ describe('events and bounces', () => {
 
 describe('suppressions', () => {
   it('adds, checks, lists and deletes; a complaint needs force=true', async () => {
-    const add = await api.post('/v1/suppressions', {
-      suppressions: [{ email: 'Angry@Example.dk', reason: 'spam_complaint' }, 'gone@example.dk'],
+    const complaint = await api.post('/v1/suppressions', {
+      emails: ['Angry@Example.dk'],
+      reason: 'spam_complaint',
     });
+    expect(complaint.status).toBe(201);
+    const add = await api.post('/v1/suppressions', { emails: ['gone@example.dk', 'angry@example.dk'] });
     expect(add.status).toBe(201);
     const added = await add.json();
     expect(added.data.map((s: { email: string; reason: string }) => [s.email, s.reason])).toEqual([
-      ['angry@example.dk', 'spam_complaint'],
       ['gone@example.dk', 'manual'],
+      ['angry@example.dk', 'spam_complaint'],
     ]);
+    expect([added.created, added.existing]).toEqual([1, 1]);
 
     expect((await api.call('/v1/suppressions/angry@example.dk')).status).toBe(200);
     const absent = await api.call('/v1/suppressions/fine@example.dk');
@@ -225,10 +229,10 @@ describe('suppressions', () => {
   });
 
   it('rejects invalid addresses with pointers', async () => {
-    const res = await api.post('/v1/suppressions', { suppressions: ['ok@example.dk', 'nope'] });
+    const res = await api.post('/v1/suppressions', { emails: ['ok@example.dk', 'nope'] });
     expect(res.status).toBe(422);
     expect((await res.json()).errors).toEqual([
-      { pointer: '/suppressions/1/email', code: 'invalid_email', message: "'nope' is not a valid address" },
+      { pointer: '/emails/1', code: 'invalid_email', message: "'nope' is not a valid address" },
     ]);
   });
 });

@@ -130,7 +130,13 @@ describe('GET /v1/stats: a known mix', () => {
     expect(welcome.counts.clicksBot).toBe(2);
 
     const byType = await stats(key, 'since=2026-03-10&until=2026-03-20&interval=none&groupBy=bounceType');
-    expect(byType.groups.map((g: { key: string; counts: Record<string, number> }) => [g.key, g.counts.bouncedHard, g.counts.bouncedSoft])).toEqual([
+    expect(
+      byType.groups.map((g: { key: string; counts: Record<string, number> }) => [
+        g.key,
+        g.counts.bouncedHard,
+        g.counts.bouncedSoft,
+      ]),
+    ).toEqual([
       ['mailbox_full', 0, 1],
       ['mailbox_not_found', 1, 0],
     ]);
@@ -160,29 +166,48 @@ describe('GET /v1/stats: basis, zones and groups', () => {
       '2026-04-11T00:00:00Z',
       '2026-04-12T00:00:00Z',
     ]);
-    expect(activity.series.map((b: { counts: { opensUnique: number } }) => b.counts.opensUnique)).toEqual([0, 0, 1]);
+    expect(activity.series.map((b: { counts: { opensUnique: number } }) => b.counts.opensUnique)).toEqual([
+      0, 0, 1,
+    ]);
     expect(activity.series[0].rates.openRate).toBe(0);
     const cohort = await stats(key, `${query}&basis=cohort`);
-    expect(cohort.series.map((b: { counts: { opensUnique: number } }) => b.counts.opensUnique)).toEqual([1, 0, 0]);
+    expect(cohort.series.map((b: { counts: { opensUnique: number } }) => b.counts.opensUnique)).toEqual([
+      1, 0, 0,
+    ]);
     expect(cohort.series[0].rates.openRate).toBe(1);
     expect(cohort.totals.counts.delivered).toBe(1);
   });
 
   it('buckets Europe/Copenhagen days across the spring DST change (23-hour day)', async () => {
     const key = newTestKey();
-    for (const at of ['2026-03-28T22:30:00Z', '2026-03-28T23:30:00Z', '2026-03-29T21:30:00Z', '2026-03-29T22:30:00Z']) {
+    for (const at of [
+      '2026-03-28T22:30:00Z',
+      '2026-03-28T23:30:00Z',
+      '2026-03-29T21:30:00Z',
+      '2026-03-29T22:30:00Z',
+    ]) {
       await clock(key, { set: at });
       await send(key, `delivered@${SIM}`);
     }
-    const body = await stats(key, 'since=2026-03-28&until=2026-03-30&interval=day&timezone=Europe/Copenhagen');
+    const body = await stats(
+      key,
+      'since=2026-03-28&until=2026-03-30&interval=day&timezone=Europe/Copenhagen',
+    );
     expect(body.timezone).toBe('Europe/Copenhagen');
     expect(body.since).toBe('2026-03-28T00:00:00+01:00');
     expect(body.until).toBe('2026-03-31T00:00:00+02:00');
     const starts = body.series.map((b: { start: string }) => b.start);
-    expect(starts).toEqual(['2026-03-28T00:00:00+01:00', '2026-03-29T00:00:00+01:00', '2026-03-30T00:00:00+02:00']);
+    expect(starts).toEqual([
+      '2026-03-28T00:00:00+01:00',
+      '2026-03-29T00:00:00+01:00',
+      '2026-03-30T00:00:00+02:00',
+    ]);
     expect(Date.parse(starts[2]) - Date.parse(starts[1])).toBe(23 * 3_600_000);
     expect(body.series.map((b: { counts: { queued: number } }) => b.counts.queued)).toEqual([1, 2, 1]);
-    const hours = await stats(key, 'since=2026-03-29&until=2026-03-29&interval=hour&timezone=Europe/Copenhagen');
+    const hours = await stats(
+      key,
+      'since=2026-03-29&until=2026-03-29&interval=hour&timezone=Europe/Copenhagen',
+    );
     expect(hours.series).toHaveLength(23);
     expect(hours.series[2].start).toBe('2026-03-29T03:00:00+02:00');
     expect(hours.totals.counts.queued).toBe(2);
@@ -197,16 +222,24 @@ describe('GET /v1/stats: basis, zones and groups', () => {
     const zone = 'timezone=Europe/Copenhagen';
     const body = await stats(key, `since=2026-10-24&until=2026-10-26&interval=day&${zone}`);
     const starts = body.series.map((b: { start: string }) => b.start);
-    expect(starts).toEqual(['2026-10-24T00:00:00+02:00', '2026-10-25T00:00:00+02:00', '2026-10-26T00:00:00+01:00']);
+    expect(starts).toEqual([
+      '2026-10-24T00:00:00+02:00',
+      '2026-10-25T00:00:00+02:00',
+      '2026-10-26T00:00:00+01:00',
+    ]);
     expect(Date.parse(starts[2]) - Date.parse(starts[1])).toBe(25 * 3_600_000);
     expect(body.series.map((b: { counts: { queued: number } }) => b.counts.queued)).toEqual([0, 2, 1]);
     const weeks = await stats(key, `since=2026-10-20&until=2026-10-31&interval=week&${zone}`);
-    expect(weeks.series.map((b: { start: string; counts: { queued: number } }) => [b.start, b.counts.queued])).toEqual([
+    expect(
+      weeks.series.map((b: { start: string; counts: { queued: number } }) => [b.start, b.counts.queued]),
+    ).toEqual([
       ['2026-10-19T00:00:00+02:00', 2],
       ['2026-10-26T00:00:00+01:00', 1],
     ]);
     const months = await stats(key, `since=2026-09-15&until=2026-11-02&interval=month&${zone}`);
-    expect(months.series.map((b: { start: string; counts: { queued: number } }) => [b.start, b.counts.queued])).toEqual([
+    expect(
+      months.series.map((b: { start: string; counts: { queued: number } }) => [b.start, b.counts.queued]),
+    ).toEqual([
       ['2026-09-01T00:00:00+02:00', 0],
       ['2026-10-01T00:00:00+02:00', 3],
       ['2026-11-01T00:00:00+01:00', 0],
@@ -221,7 +254,14 @@ describe('GET /v1/stats: basis, zones and groups', () => {
     await send(key, `hard-bounce@${SIM}`);
     await clock(key, { advance: 'PT1M' });
     const body = await stats(key, 'since=2026-05-01&until=2026-05-01&groupBy=recipientDomain');
-    expect(body.groups.map((g: { key: string; counts: Record<string, number> }) => [g.key, g.counts.queued, g.counts.delivered, g.counts.bouncedHard])).toEqual([
+    expect(
+      body.groups.map((g: { key: string; counts: Record<string, number> }) => [
+        g.key,
+        g.counts.queued,
+        g.counts.delivered,
+        g.counts.bouncedHard,
+      ]),
+    ).toEqual([
       ['example.dk', 2, 2, 0],
       [SIM, 1, 0, 1],
     ]);

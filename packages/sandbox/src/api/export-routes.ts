@@ -1,8 +1,8 @@
 import { CreateExportRequestSchema } from '@mailplatform/sdk/schemas';
 import type { SandboxCore } from '../core/sandbox-core.js';
+import { CONTENT_TYPES, ExportService } from '../exports/export-service.js';
 import { validationFailed } from '../http/problem.js';
 import { json, type Route } from '../http/types.js';
-import { CONTENT_TYPES, ExportService } from '../exports/export-service.js';
 
 /** `POST /v1/exports`, `GET /v1/exports/:id`, `GET /v1/exports/:id/download` (contract §14). */
 export function exportRoutes(core: SandboxCore): Route[] {

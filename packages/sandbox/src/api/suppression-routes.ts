@@ -1,19 +1,20 @@
+import { AddSuppressionsRequestSchema } from '@mailplatform/sdk/schemas';
 import type { SandboxCore } from '../core/sandbox-core.js';
-import { ProblemError, type ProblemFieldError, validationFailed } from '../http/problem.js';
+import { parseBody } from '../http/parse-body.js';
+import { ProblemError } from '../http/problem.js';
 import { json, type Route } from '../http/types.js';
-import { isEmail } from '../pipeline/parse-address.js';
 import type { Suppression } from '../storage/json-types.js';
 import { pageRequest, queryTime } from '../storage/pagination.js';
 import type { SuppressionFilters } from '../storage/suppression-store.js';
 
-const REASONS: ReadonlySet<string> = new Set([
+const _REASONS: ReadonlySet<string> = new Set([
   'hard_bounce',
   'soft_bounce_repeated',
   'spam_complaint',
   'unsubscribe',
   'manual',
 ]);
-const MAX_ADD = 1000;
+const _MAX_ADD = 1000;
 
 export function suppressionRoutes(core: SandboxCore): Route[] {
   return [
@@ -41,51 +42,12 @@ export function suppressionRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       idempotent: true,
       handler: (ctx) => {
-        const body = ctx.body as { suppressions?: unknown; stream?: unknown; reason?: unknown } | undefined;
-        const items = Array.isArray(body?.suppressions) ? body.suppressions : undefined;
-        if (!items || items.length === 0 || items.length > MAX_ADD) {
-          throw validationFailed([
-            {
-              pointer: '/suppressions',
-              code: 'invalid_length',
-              message: `suppressions holds 1 to ${MAX_ADD} entries`,
-            },
-          ]);
-        }
-        const errors: ProblemFieldError[] = [];
-        const rows: { email: string; stream: string; reason: Suppression['reason'] }[] = [];
-        for (const [i, item] of (items as unknown[]).entries()) {
-          const entry = typeof item === 'string' ? { email: item } : (item as Record<string, unknown> | null);
-          const email = typeof entry?.email === 'string' ? entry.email.trim().toLowerCase() : '';
-          if (!isEmail(email)) {
-            errors.push({
-              pointer: `/suppressions/${i}/email`,
-              code: 'invalid_email',
-              message: `'${String(entry?.email)}' is not a valid address`,
-            });
-            continue;
-          }
-          const reason = entry?.reason ?? body?.reason ?? 'manual';
-          if (typeof reason !== 'string' || !REASONS.has(reason)) {
-            errors.push({
-              pointer: `/suppressions/${i}/reason`,
-              code: 'invalid_enum',
-              message: 'unknown reason',
-            });
-            continue;
-          }
-          const stream = entry?.stream ?? body?.stream ?? 'transactional';
-          if (typeof stream !== 'string') {
-            errors.push({
-              pointer: `/suppressions/${i}/stream`,
-              code: 'invalid_type',
-              message: 'stream must be a string',
-            });
-            continue;
-          }
-          rows.push({ email, stream, reason: reason as Suppression['reason'] });
-        }
-        if (errors.length > 0) throw validationFailed(errors);
+        const body = parseBody(AddSuppressionsRequestSchema, ctx.body);
+        const rows = [...new Set(body.emails.map((email) => email.trim().toLowerCase()))].map((email) => ({
+          email,
+          stream: body.stream,
+          reason: body.reason as Suppression['reason'],
+        }));
         const now = core.clock.now();
         const at = new Date(now).toISOString();
         const data = core.db.transaction(() =>
@@ -115,7 +77,12 @@ export function suppressionRoutes(core: SandboxCore): Route[] {
             };
           }),
         )();
-        return json(201, { data });
+        const created = data.filter((row) => row.created).length;
+        return json(201, {
+          data: data.map(({ created: _, ...row }) => row),
+          created,
+          existing: data.length - created,
+        });
       },
     },
     {

@@ -1,11 +1,10 @@
 import {
   CreateTemplateRequestSchema,
   RenderTemplateRequestSchema,
-  toFieldErrors,
   UpdateTemplateRequestSchema,
 } from '@mailplatform/sdk/schemas';
-import type { z } from 'zod';
 import type { SandboxCore } from '../core/sandbox-core.js';
+import { parseBody } from '../http/parse-body.js';
 import { ProblemError, validationFailed } from '../http/problem.js';
 import { json, type RequestContext, type Route } from '../http/types.js';
 import { pageRequest } from '../storage/pagination.js';
@@ -38,16 +37,6 @@ export function templateView(template: StoredTemplateBody): Record<string, unkno
     createdAt: template.createdAt,
     updatedAt: template.updatedAt,
   };
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    throw validationFailed(
-      toFieldErrors(result.error).map((error) => ({ ...error, pointer: error.pointer || '/' })),
-    );
-  }
-  return result.data;
 }
 
 function ns(ctx: RequestContext): string {
@@ -119,7 +108,7 @@ export function templateRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       idempotent: true,
       handler: (ctx) => {
-        const input = parse(CreateTemplateRequestSchema, ctx.body);
+        const input = parseBody(CreateTemplateRequestSchema, ctx.body);
         const namespace = ns(ctx);
         checkAlias(namespace, input.alias);
         checkLayout(namespace, input.layoutId);
@@ -151,7 +140,7 @@ export function templateRoutes(core: SandboxCore): Route[] {
       path: '/v1/templates/:idOrAlias',
       auth: 'key',
       handler: (ctx) => {
-        const input = parse(UpdateTemplateRequestSchema, ctx.body);
+        const input = parseBody(UpdateTemplateRequestSchema, ctx.body);
         const namespace = ns(ctx);
         const current = find(namespace, ctx.params.idOrAlias!);
         if (input.alias !== undefined) checkAlias(namespace, input.alias, current.id);
@@ -203,7 +192,7 @@ export function templateRoutes(core: SandboxCore): Route[] {
       path: '/v1/templates/:idOrAlias/render',
       auth: 'key',
       handler: (ctx) => {
-        const input = parse(RenderTemplateRequestSchema, ctx.body);
+        const input = parseBody(RenderTemplateRequestSchema, ctx.body);
         const namespace = ns(ctx);
         const template = find(namespace, ctx.params.idOrAlias!, input.version);
         const layout = template.layoutId ? core.templates.get(namespace, template.layoutId) : undefined;

@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import {
   CreateWebhookEndpointRequestSchema,
   TestWebhookRequestSchema,
-  toFieldErrors,
   UpdateWebhookEndpointRequestSchema,
 } from '@mailplatform/sdk/schemas';
-import type { z } from 'zod';
 import type { SandboxCore } from '../core/sandbox-core.js';
-import { ProblemError, validationFailed } from '../http/problem.js';
+import { parseBody } from '../http/parse-body.js';
+import { ProblemError } from '../http/problem.js';
 import { json, type RequestContext, type Route } from '../http/types.js';
 import { pageRequest } from '../storage/pagination.js';
 import { RESPONSE_LOG_BYTES, ROTATED_SECRET_OVERLAP_MS } from '../webhooks/webhook-dispatcher.js';
@@ -65,16 +64,6 @@ export function webhookDeliveryView(delivery: StoredWebhookDelivery): Record<str
         ? null
         : { status: delivery.responseStatus, body: delivery.responseBody ?? '' },
   };
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    throw validationFailed(
-      toFieldErrors(result.error).map((error) => ({ ...error, pointer: error.pointer || '/' })),
-    );
-  }
-  return result.data;
 }
 
 function ns(ctx: RequestContext): string {
@@ -135,7 +124,7 @@ export function webhookRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       idempotent: true,
       handler: (ctx) => {
-        const input = parse(CreateWebhookEndpointRequestSchema, ctx.body);
+        const input = parseBody(CreateWebhookEndpointRequestSchema, ctx.body);
         const now = core.clock.iso();
         const secret = newWebhookSecret();
         const endpoint: StoredWebhookEndpoint = {
@@ -166,7 +155,7 @@ export function webhookRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       handler: (ctx) => {
         const endpoint = find(ctx);
-        const input = parse(UpdateWebhookEndpointRequestSchema, ctx.body);
+        const input = parseBody(UpdateWebhookEndpointRequestSchema, ctx.body);
         const updated: StoredWebhookEndpoint = {
           ...endpoint,
           ...(input.url !== undefined ? { url: input.url } : {}),
@@ -217,7 +206,7 @@ export function webhookRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       handler: async (ctx) => {
         const endpoint = find(ctx);
-        const input = parse(TestWebhookRequestSchema, ctx.body);
+        const input = parseBody(TestWebhookRequestSchema, ctx.body);
         return json(200, webhookDeliveryView(await core.webhooks.test(ns(ctx), endpoint, input.type)));
       },
     },

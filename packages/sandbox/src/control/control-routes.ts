@@ -22,7 +22,7 @@ function findInbox(core: SandboxCore, ctx: RequestContext): StoredMessage[] {
   const limit = Math.min(Number(q.get('limit') ?? 50) || 50, 500);
   return core.messages
     .list(ctx.auth!.namespace, filters, { limit, order: 'desc' })
-    .data.filter((m) => m.status !== 'suppressed' && m.status !== 'canceled');
+    .data.filter((m) => m.status !== 'suppressed' && m.status !== 'cancelled');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

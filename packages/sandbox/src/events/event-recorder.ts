@@ -27,7 +27,7 @@ const FINAL: ReadonlySet<RecipientStatus> = new Set([
   'bounced',
   'failed',
   'suppressed',
-  'canceled',
+  'cancelled',
 ]);
 
 /**

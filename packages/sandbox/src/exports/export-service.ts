@@ -113,13 +113,20 @@ export class ExportService {
       };
       this.core.db.transaction(() => {
         this.save(done, content);
-        this.core.recorder.recordEvent(namespace, 'export.completed', now, { exportId: id, rowCount, downloadUrl });
+        this.core.recorder.recordEvent(namespace, 'export.completed', now, {
+          exportId: id,
+          rowCount,
+          downloadUrl,
+        });
       })();
     } catch (error) {
       const now = this.core.clock.now();
       const message = error instanceof Error ? error.message : String(error);
       this.core.db.transaction(() => {
-        this.save({ ...stored, status: 'failed', error: message, completedAt: new Date(now).toISOString() }, null);
+        this.save(
+          { ...stored, status: 'failed', error: message, completedAt: new Date(now).toISOString() },
+          null,
+        );
         this.core.recorder.recordEvent(namespace, 'export.failed', now, {
           exportId: id,
           rowCount: null,
@@ -133,7 +140,10 @@ export class ExportService {
     this.update.run(JSON.stringify(stored), content, stored.id);
   }
 
-  private async write(namespace: string, stored: StoredExport): Promise<{ content: Buffer; rowCount: number }> {
+  private async write(
+    namespace: string,
+    stored: StoredExport,
+  ): Promise<{ content: Buffer; rowCount: number }> {
     const source = EXPORT_SOURCES[stored.type]({
       db: this.core.db,
       namespace,

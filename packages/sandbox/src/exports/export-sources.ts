@@ -5,11 +5,11 @@ import {
   STATS_COUNTERS,
   STATS_RATES,
 } from '@mailplatform/sdk/schemas';
+import { queryStats } from '../stats/stats-query.js';
+import { formatInZone, parseBound } from '../stats/zone-time.js';
 import type { MailEventEnvelope, StoredRecipient, Suppression } from '../storage/json-types.js';
 import type { SqliteDatabase } from '../storage/open-database.js';
 import { StatementCache } from '../storage/statement-cache.js';
-import { queryStats } from '../stats/stats-query.js';
-import { formatInZone, parseBound } from '../stats/zone-time.js';
 import type { CellValue } from './csv.js';
 
 const BATCH = 1000;
@@ -280,7 +280,8 @@ function invalidAddressesSource(ctx: ExportContext): ExportSource {
               ? 'soft_bounce_repeated'
               : null;
         if (!reason) continue;
-        const bounce = reason === 'hard_bounce' ? f.hard : reason === 'soft_bounce_repeated' ? f.soft : f.last;
+        const bounce =
+          reason === 'hard_bounce' ? f.hard : reason === 'soft_bounce_repeated' ? f.soft : f.last;
         rows.push({
           email: f.email,
           reason,

@@ -26,7 +26,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const requestId = deps.ids.next('req');
-    handle(deps, req, requestId)
+    handle(deps, req, res, requestId)
       .then((reply) => send(res, req, requestId, reply))
       .catch((error: unknown) => {
         deps.onError(error);
@@ -35,7 +35,12 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
   };
 }
 
-async function handle(deps: HttpDeps, req: IncomingMessage, requestId: string): Promise<Reply> {
+async function handle(
+  deps: HttpDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<Reply> {
   const method = (req.method ?? 'GET').toUpperCase();
   let url: URL;
   try {
@@ -82,7 +87,11 @@ async function handle(deps: HttpDeps, req: IncomingMessage, requestId: string): 
     }
 
     const controller = new AbortController();
-    req.on('close', () => controller.abort());
+    // The request's own 'close' fires once its body is read (Node 20): only the response closing
+    // before it finished means the client went away (a long-poll must keep waiting until then).
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     const ctx: RequestContext = {
       method,
       path: url.pathname,

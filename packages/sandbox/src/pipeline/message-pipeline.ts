@@ -281,9 +281,9 @@ export class MessagePipeline {
     const message = this.deps.messages.get(namespace, id);
     if (message?.status !== 'scheduled') return false;
     this.deps.db.transaction(() => {
-      this.deps.messages.setStatus(id, 'canceled');
+      this.deps.messages.setStatus(id, 'cancelled');
       for (const r of this.deps.messages.recipients(id))
-        this.deps.messages.setRecipientStatus(id, r.email, 'canceled');
+        this.deps.messages.setRecipientStatus(id, r.email, 'cancelled');
     })();
     return true;
   }
@@ -374,7 +374,7 @@ export class MessagePipeline {
 
   private startDelivery(message: StoredMessage, at: number): void {
     for (const r of this.deps.messages.recipients(message.id)) {
-      if (r.status === 'suppressed' || r.status === 'canceled') continue;
+      if (r.status === 'suppressed' || r.status === 'cancelled') continue;
       const scenario = this.deps.engines.scenarioFor(r.email, message.simulate);
       scenario.steps.forEach((step, index) => {
         this.deps.scheduler.schedule(message.namespace, at + step.afterMs, JOB_STEP, {
@@ -389,7 +389,7 @@ export class MessagePipeline {
 
   private runStep(namespace: string, job: StepJob, at: number): void {
     const message = this.deps.messages.get(namespace, job.messageId);
-    if (!message || message.status === 'canceled') return;
+    if (!message || message.status === 'cancelled') return;
     const recipient = this.deps.messages.recipient(job.messageId, job.recipient);
     if (!recipient) return;
     const step = this.deps.engines.scenarioFor(job.recipient, message.simulate).steps[job.step];

@@ -93,7 +93,7 @@ export async function buildRelayMessage(raw: Buffer, envelope: SmtpEnvelope): Pr
   }
   if (Object.keys(headers).length > 0) message.headers = headers;
 
-  const attachments: RelayAttachment[] = parsed.attachments.map((attachment) => {
+  const attachments: RelayAttachment[] = parsed.attachments.map((attachment, index) => {
     const inline = attachment.contentDisposition === 'inline' || attachment.related === true;
     const out: RelayAttachment = {
       contentType: attachment.contentType,
@@ -101,10 +101,18 @@ export async function buildRelayMessage(raw: Buffer, envelope: SmtpEnvelope): Pr
       contentId: attachment.cid ?? null,
       disposition: inline && attachment.cid ? 'inline' : 'attachment',
     };
-    if (attachment.filename !== undefined) out.filename = attachment.filename;
+    // A MIME part may carry no name (inline images often don't); the message model requires one.
+    out.filename =
+      attachment.filename ??
+      `${attachment.cid ?? `attachment-${index + 1}`}.${extensionOf(attachment.contentType)}`;
     return out;
   });
   if (attachments.length > 0) message.attachments = attachments;
 
   return { message, idempotencyKey: control.idempotencyKey, rawMime: withoutFields(raw, isControlHeader) };
+}
+
+function extensionOf(contentType: string): string {
+  const subtype = contentType.split('/')[1]?.split(/[;+]/)[0]?.trim();
+  return subtype && /^[a-z0-9.-]{1,16}$/i.test(subtype) ? subtype.replace('jpeg', 'jpg') : 'bin';
 }

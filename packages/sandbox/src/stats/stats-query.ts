@@ -1,6 +1,7 @@
 import type { StatsQueryParsed, StatsResponse } from '@mailplatform/sdk/schemas';
 import { ProblemError } from '../http/problem.js';
 import type { SqliteDatabase } from '../storage/open-database.js';
+import { StatementCache } from '../storage/statement-cache.js';
 import {
   addCounts,
   computeRates,
@@ -9,7 +10,6 @@ import {
   STORED_COUNTERS,
   type StoredCounts,
 } from './counters.js';
-import { StatementCache } from '../storage/statement-cache.js';
 import { BASIS_ACTIVITY, BASIS_COHORT, HOUR_MS, SCOPE_ALL, SCOPE_DOMAIN } from './stats-recorder.js';
 import { formatInZone, fromLocal, offsetMinutes, offsetSegments, parseBound } from './zone-time.js';
 
@@ -17,7 +17,12 @@ const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_MS = 30 * DAY_MS;
 const MAX_BUCKETS = 10_000;
 
-const GROUP_COLUMN = { tag: 'tag', stream: 'stream', recipientDomain: 'domain', bounceType: 'btype' } as const;
+const GROUP_COLUMN = {
+  tag: 'tag',
+  stream: 'stream',
+  recipientDomain: 'domain',
+  bounceType: 'btype',
+} as const;
 
 type Interval = StatsQueryParsed['interval'];
 type Row = StoredCounts & { u: number; g: string };
@@ -39,7 +44,12 @@ interface Bucket {
 }
 
 /** Answers `GET /v1/stats` from `stats_rollup`: one indexed GROUP BY, then folding in memory. */
-export function queryStats(db: SqliteDatabase, namespace: string, q: StatsQueryParsed, now: number): StatsResponse {
+export function queryStats(
+  db: SqliteDatabase,
+  namespace: string,
+  q: StatsQueryParsed,
+  now: number,
+): StatsResponse {
   const zone = q.timezone;
   const until = q.until === undefined ? now : parseBound(zone, q.until, true);
   const since = q.since === undefined ? until - DEFAULT_RANGE_MS : parseBound(zone, q.since, false);
@@ -66,7 +76,8 @@ export function queryStats(db: SqliteDatabase, namespace: string, q: StatsQueryP
   }
   if (q.groupBy === 'bounceType') where += " AND btype <> ''";
   // hour: the UTC hour itself; day, week, month: the local day the hour starts in (weeks and months fold days)
-  const unit = q.interval === 'none' ? '0' : q.interval === 'hour' ? 'q' : '(q * 60 + CAST(@offset AS INTEGER)) / 1440';
+  const unit =
+    q.interval === 'none' ? '0' : q.interval === 'hour' ? 'q' : '(q * 60 + CAST(@offset AS INTEGER)) / 1440';
   const sums = STORED_COUNTERS.map((name) => `SUM(${name}) AS ${name}`).join(', ');
   const statement = cacheFor(db).get<Row>(
     `SELECT ${unit} AS u, ${group} AS g, ${sums} FROM stats_rollup WHERE ${where} GROUP BY u, g`,

@@ -42,7 +42,7 @@ export interface StoredMessage {
   messageIdHeader: string;
 }
 
-export type MessageStatus = 'queued' | 'scheduled' | 'suppressed' | 'canceled' | 'processed';
+export type MessageStatus = 'queued' | 'scheduled' | 'suppressed' | 'cancelled' | 'processed';
 
 export type RecipientStatus =
   | 'queued'
@@ -52,7 +52,7 @@ export type RecipientStatus =
   | 'delivered'
   | 'bounced'
   | 'failed'
-  | 'canceled';
+  | 'cancelled';
 
 export interface TrackedLink {
   linkId: string;

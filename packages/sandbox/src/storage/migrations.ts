@@ -154,7 +154,7 @@ CREATE TABLE exports (
 );
 `,
   },
-{
+  {
     version: 2,
     sql: `
 -- statistics (src/stats): counters per (basis, scope, UTC hour (q), stream, tag, bounce type, domain);
