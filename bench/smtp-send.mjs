@@ -4,13 +4,14 @@
 // rounds is reported. Needs the SDK build (npm run build -w @mailplatform/sdk).
 //   node bench/smtp-send.mjs [--rounds=3] [--duration=5000] [--warmup=1500] [--concurrency=50]
 //                            [--pool=5] [--clients=sdk,sender,nodemailer] [--profile]
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listOption, numberOption, parseArgs } from './lib/args.mjs';
 import { lastJsonLine, raisePriority, runNode } from './lib/child.mjs';
-import { packageVersion, SDK_DIR, withSdkBuild } from './lib/paths.mjs';
+import { SDK_DIR, withSdkBuild } from './lib/paths.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { startSmtpSink } from './lib/smtp-sink.mjs';
 import { fixed, max, median, min, table } from './lib/stats.mjs';
@@ -33,6 +34,12 @@ export const SMTP_SEND_DEFAULTS = {
   clients: 'sdk,sender,nodemailer',
   profile: false,
 };
+
+/** The nodemailer the SDK loads (its dist folders carry their own version-less package.json). */
+function nodemailerVersion() {
+  const require = createRequire(join(SDK_DIR, 'package.json'));
+  return JSON.parse(readFileSync(require.resolve('nodemailer/package.json'), 'utf8')).version;
+}
 
 /** One child run; `sinkBusy` is the sink's CPU time over the child's whole life (1 = one core saturated). */
 async function measure(sink, client, settings, execArgv = []) {
@@ -94,7 +101,7 @@ export async function runSmtpSend(options, log = () => {}) {
     }
     const profile = options.profile ? await profileClients(sink, clients, settings, log) : undefined;
     return {
-      settings: { ...settings, clients, nodemailer: packageVersion('nodemailer') },
+      settings: { ...settings, clients, nodemailer: nodemailerVersion() },
       summary: summarize(runs, clients),
       runs,
       profile,

@@ -2,7 +2,7 @@
 // Packs every published workspace package and checks it with publint and arethetypeswrong
 // (ESM-only packages with --profile esm-only, as decisions.md settles). Run after `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

@@ -4,7 +4,6 @@
 // Every client sends MESSAGE (bench/lib/message.mjs) with its tag and metadata as X-MP-* headers and a
 // fresh idempotency key, over a pool of <pool> connections (100 messages each) to 127.0.0.1:<port>.
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { API_KEY, MESSAGE } from './message.mjs';
 import { SDK_DIR, SDK_NODE_ENTRY } from './paths.mjs';
@@ -63,8 +62,7 @@ const factories = {
   // Plain nodemailer as docs/smtp.md tells a nodemailer app to use it: the SDK's preset (pool of 5,
   // 100 messages per connection) and mailplatformHeaders() for the control headers.
   async nodemailer() {
-    const require = createRequire(join(SDK_DIR, 'package.json'));
-    const nodemailer = require('nodemailer');
+    const { default: nodemailer } = await import('nodemailer');
     const { mailplatformHeaders, smtpOptions } = await import(SDK_SMTP_ENTRY);
     const transporter = nodemailer.createTransport({
       ...smtpOptions({ apiKey: API_KEY, host: '127.0.0.1', port }),

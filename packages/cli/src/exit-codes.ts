@@ -56,6 +56,8 @@ function sdkExitCode(error: Error & SdkErrorShape): ExitCodeValue {
   const is = (name: string) => names.includes(name) || error.name === name;
   // decisions.md: an ambiguous SMTP delivery is 1, not 6 (a retry could duplicate the mail).
   if (is('AmbiguousDeliveryError')) return ExitCode.failure;
+  // A reused idempotency key is a bug in the caller, not a rejected message (reliability.md S6).
+  if (is('IdempotencyKeyReusedError')) return ExitCode.failure;
   if (is('WebhookVerificationError')) return ExitCode.verificationFailed;
   if (is('AbortError')) return ExitCode.interrupted;
   if (is('SmtpError')) {

@@ -14,20 +14,19 @@ const prng = seeded('mixed');
 const N = SOAK ? 50_000 : 2_000;
 const clock = createScaledClock(10);
 const share = 0.15 / 10;
-const mix: (readonly [number, ApiFault])[] = (
-  [
-    { kind: 'status', status: 500 },
-    { kind: 'status', status: 502 },
-    { kind: 'status', status: 503, headers: { 'retry-after': '1' } },
-    { kind: 'status', status: 504 },
-    { kind: 'status', status: 429, headers: { 'retry-after-ms': '20' } },
-    { kind: 'status', status: 408 },
-    { kind: 'status', status: 400, headers: { 'x-should-retry': 'true' } },
-    { kind: 'commit-then-reset' },
-    { kind: 'commit-then-hang', ms: 1_000 },
-    { kind: 'slow-commit', ms: 400 },
-  ] satisfies ApiFault[]
-).map((fault) => [share, fault] as const);
+const faults: ApiFault[] = [
+  { kind: 'status', status: 500 },
+  { kind: 'status', status: 502 },
+  { kind: 'status', status: 503, headers: { 'retry-after': '1' } },
+  { kind: 'status', status: 504 },
+  { kind: 'status', status: 429, headers: { 'retry-after-ms': '20' } },
+  { kind: 'status', status: 408 },
+  { kind: 'status', status: 400, headers: { 'x-should-retry': 'true' } },
+  { kind: 'commit-then-reset' },
+  { kind: 'commit-then-hang', ms: 1_000 },
+  { kind: 'slow-commit', ms: 400 },
+];
+const mix = faults.map((fault) => [share, fault] as const);
 let server: FaultApiServer;
 
 beforeAll(async () => {

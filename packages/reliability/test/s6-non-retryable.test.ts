@@ -119,10 +119,8 @@ describe('S6 non-retryable statuses: exactly one attempt, the right class, the C
     expect(server.truth.requests - before).toBe(4);
   });
 
-  // CLI BUG (packages/cli/src/exit-codes.ts): sdkExitCode maps every 422 to 10 ("permanent
-  // rejection"), but a reused idempotency key is a caller bug, not a rejected message: reliability.md
-  // S6 wants 1. Remove `.fails` once IdempotencyKeyReusedError is mapped to ExitCode.failure.
-  it.fails('CLI exit code for a reused idempotency key (422 idempotency_key_reused) is 1', {
+  // A reused idempotency key is a caller bug, not a rejected message: reliability.md S6 wants exit 1.
+  it('CLI exit code for a reused idempotency key (422 idempotency_key_reused) is 1', {
     timeout: 30_000,
   }, async () => {
     const first = await cli.run(send('Ordre 1', ['--idempotency-key', 'cli-order-1042:confirmation']));

@@ -140,6 +140,8 @@ describe('GET /v1/stats: a known mix', () => {
       ['mailbox_full', 0, 1],
       ['mailbox_not_found', 1, 0],
     ]);
+    expect(byType.totals.counts.queued).toBe(9);
+    expect(byType.groups[0].counts.queued).toBe(0);
   });
 
   it('filters by tag and stream', async () => {

@@ -1,7 +1,7 @@
 import { CreateExportRequestSchema } from '@mailplatform/sdk/schemas';
 import type { SandboxCore } from '../core/sandbox-core.js';
 import { CONTENT_TYPES, ExportService } from '../exports/export-service.js';
-import { validationFailed } from '../http/problem.js';
+import { parseBody } from '../http/parse-body.js';
 import { json, type Route } from '../http/types.js';
 
 /** `POST /v1/exports`, `GET /v1/exports/:id`, `GET /v1/exports/:id/download` (contract §14). */
@@ -14,18 +14,9 @@ export function exportRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       idempotent: true,
       handler: (ctx) => {
-        const parsed = CreateExportRequestSchema.safeParse(ctx.body ?? {});
-        if (!parsed.success) {
-          throw validationFailed(
-            parsed.error.issues.map((issue) => ({
-              pointer: `/${issue.path.join('/')}`,
-              code: issue.code === 'custom' ? String(issue.params?.code ?? 'invalid') : issue.code,
-              message: issue.message,
-            })),
-          );
-        }
+        const request = parseBody(CreateExportRequestSchema, ctx.body);
         const host = typeof ctx.headers.host === 'string' ? ctx.headers.host : '127.0.0.1';
-        return json(202, exports.create(ctx.auth!.namespace, parsed.data, `http://${host}`));
+        return json(202, exports.create(ctx.auth!.namespace, request, `http://${host}`));
       },
     },
     {

@@ -1,4 +1,4 @@
-import { StatsQuerySchema } from '@mailplatform/sdk/schemas';
+import { StatsQuerySchema, toFieldErrors } from '@mailplatform/sdk/schemas';
 import type { z } from 'zod';
 import type { SandboxCore } from '../core/sandbox-core.js';
 import { ProblemError } from '../http/problem.js';
@@ -7,12 +7,8 @@ import { attachStats } from '../stats/attach-stats.js';
 import { queryStats } from '../stats/stats-query.js';
 
 /** A 400 invalid_query naming each bad parameter. */
-export function invalidQuery(error: z.ZodError): ProblemError {
-  const errors = error.issues.map((issue) => ({
-    pointer: `/${issue.path.join('/')}`,
-    code: issue.code === 'custom' ? String(issue.params?.code ?? 'invalid') : issue.code,
-    message: issue.message,
-  }));
+function invalidQuery(error: z.ZodError): ProblemError {
+  const errors = toFieldErrors(error);
   const detail = errors.map((e) => `${e.pointer.slice(1)}: ${e.message}`).join('; ');
   return new ProblemError(400, 'invalid_query', { detail, errors });
 }

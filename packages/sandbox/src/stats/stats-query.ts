@@ -10,7 +10,14 @@ import {
   STORED_COUNTERS,
   type StoredCounts,
 } from './counters.js';
-import { BASIS_ACTIVITY, BASIS_COHORT, HOUR_MS, SCOPE_ALL, SCOPE_DOMAIN } from './stats-recorder.js';
+import {
+  BASIS_ACTIVITY,
+  BASIS_COHORT,
+  HOUR_MS,
+  SCOPE_ALL,
+  SCOPE_BOUNCE_TYPE,
+  SCOPE_DOMAIN,
+} from './stats-recorder.js';
 import { formatInZone, fromLocal, offsetMinutes, offsetSegments, parseBound } from './zone-time.js';
 
 const DAY_MS = 86_400_000;
@@ -59,57 +66,47 @@ export function queryStats(
   const basis = q.basis ?? (q.interval === 'none' ? 'cohort' : 'activity');
   const buckets = bucketsFor(q.interval, zone, since, until);
 
-  const group = q.groupBy === undefined ? "''" : GROUP_COLUMN[q.groupBy];
-  const params: Record<string, unknown> = {
+  const byBounceType = q.groupBy === 'bounceType';
+  const column = q.groupBy === undefined || byBounceType ? undefined : GROUP_COLUMN[q.groupBy];
+  const scan = {
+    db,
     namespace,
     basis: basis === 'cohort' ? BASIS_COHORT : BASIS_ACTIVITY,
-    scope: q.groupBy === 'recipientDomain' ? SCOPE_DOMAIN : SCOPE_ALL,
+    stream: q.stream,
+    tag: q.tag,
+    zone,
+    since,
+    until,
   };
-  let where = 'namespace = @namespace AND basis = @basis AND scope = @scope AND q >= @from AND q < @to';
-  if (q.stream !== undefined) {
-    where += ' AND stream = @stream';
-    params.stream = q.stream;
-  }
-  if (q.tag !== undefined) {
-    where += ' AND tag = @tag';
-    params.tag = q.tag;
-  }
-  if (q.groupBy === 'bounceType') where += " AND btype <> ''";
-  // hour: the UTC hour itself; day, week, month: the local day the hour starts in (weeks and months fold days)
-  const unit =
-    q.interval === 'none' ? '0' : q.interval === 'hour' ? 'q' : '(q * 60 + CAST(@offset AS INTEGER)) / 1440';
-  const sums = STORED_COUNTERS.map((name) => `SUM(${name}) AS ${name}`).join(', ');
-  const statement = cacheFor(db).get<Row>(
-    `SELECT ${unit} AS u, ${group} AS g, ${sums} FROM stats_rollup WHERE ${where} GROUP BY u, g`,
-  );
-  // one range scan per stretch of constant UTC offset (a DST change splits the range)
-  const fromHour = Math.floor(since / HOUR_MS);
-  const toHour = Math.ceil(until / HOUR_MS);
-  const segments = offsetSegments(zone, since, until);
-  const rows: Row[] = [];
-  segments.forEach((segment, i) => {
-    const from = i === 0 ? fromHour : Math.floor(segment.from / HOUR_MS);
-    const next = segments[i + 1];
-    const to = next ? Math.floor(next.from / HOUR_MS) : toHour;
-    if (from >= to) return;
-    rows.push(...statement.all({ ...params, from, to, offset: segment.offsetMinutes }));
+  const rows = scanRollup({
+    ...scan,
+    scope: q.groupBy === 'recipientDomain' ? SCOPE_DOMAIN : SCOPE_ALL,
+    interval: q.interval,
+    group: column ?? "''",
   });
 
   const keyOf = bucketKey(q.interval);
   const series = new Map<number, StoredCounts>(buckets.map((b) => [b.key, emptyCounts()]));
   const groups = new Map<string, StoredCounts>();
   const totals = emptyCounts();
+  const addToGroup = (row: Row) => {
+    let counts = groups.get(row.g);
+    if (!counts) {
+      counts = emptyCounts();
+      groups.set(row.g, counts);
+    }
+    addCounts(counts, row);
+  };
   for (const row of rows) {
     addCounts(totals, row);
     const bucket = series.get(keyOf(row.u));
     if (bucket) addCounts(bucket, row);
-    if (q.groupBy !== undefined) {
-      let counts = groups.get(row.g);
-      if (!counts) {
-        counts = emptyCounts();
-        groups.set(row.g, counts);
-      }
-      addCounts(counts, row);
+    if (column) addToGroup(row);
+  }
+  // bounce types live in their own rows, which hold only the bounce counters
+  if (byBounceType) {
+    for (const row of scanRollup({ ...scan, scope: SCOPE_BOUNCE_TYPE, interval: 'none', group: 'btype' })) {
+      addToGroup(row);
     }
   }
   const values = (stored: StoredCounts) => {
@@ -129,6 +126,61 @@ export function queryStats(
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, counts]) => ({ key, ...values(counts) })),
   };
+}
+
+interface Scan {
+  db: SqliteDatabase;
+  namespace: string;
+  basis: number;
+  scope: number;
+  stream: string | undefined;
+  tag: string | undefined;
+  zone: string;
+  since: number;
+  until: number;
+  interval: Interval;
+  group: string;
+}
+
+/**
+ * Sums `stats_rollup` by (unit, group) over a primary-key range scan, one scan per stretch of constant
+ * UTC offset (a DST change splits the range). The unit is the UTC hour for `hour` and the local day the
+ * hour starts in for `day`, `week` and `month` (weeks and months are folded from days).
+ */
+function scanRollup(scan: Scan): Row[] {
+  const params: Record<string, unknown> = { namespace: scan.namespace, basis: scan.basis, scope: scan.scope };
+  let where = 'namespace = @namespace AND basis = @basis AND scope = @scope AND q >= @from AND q < @to';
+  if (scan.stream !== undefined) {
+    where += ' AND stream = @stream';
+    params.stream = scan.stream;
+  }
+  if (scan.tag !== undefined) {
+    where += ' AND tag = @tag';
+    params.tag = scan.tag;
+  }
+  const unit =
+    scan.interval === 'none'
+      ? '0'
+      : scan.interval === 'hour'
+        ? 'q'
+        : '(q * 60 + CAST(@offset AS INTEGER)) / 1440';
+  const sums = STORED_COUNTERS.map((name) => `SUM(${name}) AS ${name}`).join(', ');
+  const statement = cacheFor(scan.db).get<Row>(
+    `SELECT ${unit} AS u, ${scan.group} AS g, ${sums} FROM stats_rollup WHERE ${where} GROUP BY u, g`,
+  );
+  const toHour = Math.ceil(scan.until / HOUR_MS);
+  const segments =
+    scan.interval === 'none' || scan.interval === 'hour'
+      ? [{ from: scan.since, offsetMinutes: 0 }]
+      : offsetSegments(scan.zone, scan.since, scan.until);
+  const rows: Row[] = [];
+  segments.forEach((segment, i) => {
+    const from = Math.floor(segment.from / HOUR_MS);
+    const next = segments[i + 1];
+    const to = next ? Math.floor(next.from / HOUR_MS) : toHour;
+    if (from < to) rows.push(...statement.all({ ...params, from, to, offset: segment.offsetMinutes }));
+  });
+  return rows;
 }
 
 function mondayOf(day: number): number {

@@ -10,6 +10,8 @@ export const BASIS_ACTIVITY = 0;
 export const BASIS_COHORT = 1;
 export const SCOPE_ALL = 0;
 export const SCOPE_DOMAIN = 1;
+/** Bounce rows by bounce type (only for `groupBy=bounceType`); the other scopes keep `btype` empty. */
+export const SCOPE_BOUNCE_TYPE = 2;
 
 /** What the statistics need to know about a message, looked up once per message. */
 export interface MessageFacts {
@@ -49,7 +51,7 @@ const KEY_COLUMNS = ['namespace', 'basis', 'scope', 'q', 'stream', 'tag', 'btype
 /**
  * Keeps the statistics rollup current as events are recorded: uniqueness is decided here, once, per
  * (message, recipient), so a query only sums indexed rows. Each event adds to four rows: activity and
- * cohort basis, each for all domains and for the recipient's domain.
+ * cohort basis, each for all domains and for the recipient's domain; a bounce also to its bounce type's.
  */
 export class StatsRecorder {
   private readonly getMessage;
@@ -184,10 +186,14 @@ export class StatsRecorder {
     const values = names.map((name) => add[name]);
     const activityHour = Math.floor(at / HOUR_MS);
     const cohortHour = message.submittedHour;
-    upsert.run(namespace, BASIS_ACTIVITY, SCOPE_ALL, activityHour, stream, tag, btype, '', ...values);
-    upsert.run(namespace, BASIS_ACTIVITY, SCOPE_DOMAIN, activityHour, stream, tag, btype, domain, ...values);
-    upsert.run(namespace, BASIS_COHORT, SCOPE_ALL, cohortHour, stream, tag, btype, '', ...values);
-    upsert.run(namespace, BASIS_COHORT, SCOPE_DOMAIN, cohortHour, stream, tag, btype, domain, ...values);
+    for (const [basis, hour] of [
+      [BASIS_ACTIVITY, activityHour],
+      [BASIS_COHORT, cohortHour],
+    ] as const) {
+      upsert.run(namespace, basis, SCOPE_ALL, hour, stream, tag, '', '', ...values);
+      upsert.run(namespace, basis, SCOPE_DOMAIN, hour, stream, tag, '', domain, ...values);
+      if (btype) upsert.run(namespace, basis, SCOPE_BOUNCE_TYPE, hour, stream, tag, btype, '', ...values);
+    }
   };
 
   private messageFacts(namespace: string, messageId: string, at: number) {

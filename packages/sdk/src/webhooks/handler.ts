@@ -128,17 +128,38 @@ export async function handleWebhookRequest<C extends object = {}>(
   const webhookId = request.headers.get('webhook-id') ?? event.id;
   const dedupe = options.dedupe || undefined;
   const context = { ...options.context, request, webhookId } as WebhookHandlerContext<C>;
+  // A redelivery that arrives while the first delivery of the same id is still being handled gets
+  // 409: the platform retries it later, and if the first one fails, that retry runs the handler.
+  const claimed = dedupe ? claimsOf(dedupe) : undefined;
+  if (claimed?.has(webhookId)) return json(409, { error: { reason: 'in_progress' } });
+  claimed?.add(webhookId);
   try {
-    if (dedupe && (await dedupe.has(webhookId))) return json(200, { ok: true, duplicate: true });
-    await dispatch(options.on, event, context);
-  } catch (error) {
-    options.onError?.(error, event);
-    return json(500, { error: { reason: 'handler_failed' } });
+    try {
+      if (dedupe && (await dedupe.has(webhookId))) return json(200, { ok: true, duplicate: true });
+      await dispatch(options.on, event, context);
+    } catch (error) {
+      options.onError?.(error, event);
+      return json(500, { error: { reason: 'handler_failed' } });
+    }
+    try {
+      await dedupe?.put(webhookId, options.dedupeTtlSeconds ?? DEFAULT_DEDUPE_TTL_SECONDS);
+    } catch (error) {
+      options.onError?.(error, event);
+    }
+    return json(200, { ok: true });
+  } finally {
+    claimed?.delete(webhookId);
   }
-  try {
-    await dedupe?.put(webhookId, options.dedupeTtlSeconds ?? DEFAULT_DEDUPE_TTL_SECONDS);
-  } catch (error) {
-    options.onError?.(error, event);
+}
+
+/** Ids being handled right now, per dedupe store (so two handlers sharing a store share the claims). */
+const inFlight = new WeakMap<DedupeStore, Set<string>>();
+
+function claimsOf(store: DedupeStore): Set<string> {
+  let claims = inFlight.get(store);
+  if (claims === undefined) {
+    claims = new Set();
+    inFlight.set(store, claims);
   }
-  return json(200, { ok: true });
+  return claims;
 }
