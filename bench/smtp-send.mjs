@@ -4,6 +4,7 @@
 // rounds is reported. Needs the SDK build (npm run build -w @mailplatform/sdk).
 //   node bench/smtp-send.mjs [--rounds=3] [--duration=5000] [--warmup=1500] [--concurrency=50]
 //                            [--pool=5] [--clients=sdk,sender,nodemailer] [--profile]
+// --pool sizes the sender's and nodemailer's pools; the client (`sdk`) always uses its default of 5.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';

@@ -248,6 +248,23 @@ describe('GET /v1/stats: basis, zones and groups', () => {
     ]);
   });
 
+  it('counts a suppressed recipient of a scheduled message as queued, so sent stays right', async () => {
+    const key = newTestKey();
+    await clock(key, { set: '2026-07-01T10:00:00Z' });
+    const res = await call(key, '/v1/messages', {
+      from: 'ordre@shop.dk',
+      to: [`suppressed@${SIM}`, `delivered@${SIM}`],
+      subject: 'Later',
+      text: 'x',
+      scheduledAt: '2026-07-01T12:00:00Z',
+    });
+    expect(res.status).toBe(202);
+    await clock(key, { advance: 'PT3H' });
+    const body = await stats(key, 'since=2026-07-01&until=2026-07-01&interval=none');
+    expect(body.totals.counts).toMatchObject({ queued: 2, suppressed: 1, sent: 1, delivered: 1 });
+    expect(body.totals.rates.deliveryRate).toBe(1);
+  });
+
   it('groups by recipient domain', async () => {
     const key = newTestKey();
     await clock(key, { set: '2026-05-01T10:00:00Z' });

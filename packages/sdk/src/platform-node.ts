@@ -1,6 +1,6 @@
 import { normalizeNodeAttachments } from './attachments-node.js';
 import { createUndiciTransport } from './http/undici-transport.js';
-import type { Platform } from './platform.js';
+import type { Platform, SendMessageInput } from './platform.js';
 import type { SendMessageRequest } from './schemas/index.js';
 
 /**
@@ -8,11 +8,15 @@ import type { SendMessageRequest } from './schemas/index.js';
  * request), attachments read from `{ path }`, and the SMTP sender loaded from `./smtp` on first use.
  */
 export const nodePlatform: Platform = {
-  defaultTransport: (options) => createUndiciTransport({ ca: options.ca, proxy: options.proxy }),
+  defaultTransport(options) {
+    const transport = createUndiciTransport({ ca: options.ca, proxy: options.proxy });
+    setTimeout(() => transport.load().catch(() => undefined), 0).unref();
+    return transport;
+  },
 
-  async prepareMessage(input) {
+  prepareMessage(input) {
     if (!Array.isArray(input?.attachments)) return input as SendMessageRequest;
-    return { ...input, attachments: await normalizeNodeAttachments(input.attachments) } as SendMessageRequest;
+    return withNodeAttachments(input);
   },
 
   async createSmtpSender(context) {
@@ -20,3 +24,10 @@ export const nodePlatform: Platform = {
     return createSmtpSender(context);
   },
 };
+
+async function withNodeAttachments(input: SendMessageInput): Promise<SendMessageRequest> {
+  return {
+    ...input,
+    attachments: await normalizeNodeAttachments(input.attachments ?? []),
+  } as SendMessageRequest;
+}

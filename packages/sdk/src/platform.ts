@@ -18,8 +18,11 @@ export type SendMessageInput = Omit<SendMessageRequest, 'attachments'> & {
 export interface Platform {
   /** The transport when the caller gives neither `transport` nor `fetch`; `undefined` means the global `fetch`. */
   defaultTransport(options: ResolvedOptions): Transport | undefined;
-  /** Turns every attachment into the wire shape (base64), reading `{ path }` ones where files exist. */
-  prepareMessage(input: SendMessageInput): Promise<SendMessageRequest>;
+  /**
+   * Turns every attachment into the wire shape (base64), reading `{ path }` ones where files exist.
+   * Without attachments it returns the input itself, synchronously (no copy, no extra await per send).
+   */
+  prepareMessage(input: SendMessageInput): SendMessageRequest | Promise<SendMessageRequest>;
   /** The sender for `via: 'smtp'`. */
   createSmtpSender(context: SmtpSenderContext): Promise<SmtpSender>;
 }
@@ -31,7 +34,7 @@ function isPathAttachment(input: NodeAttachmentInput): input is AttachmentPathIn
 export const webPlatform: Platform = {
   defaultTransport: () => undefined,
 
-  async prepareMessage(input) {
+  prepareMessage(input) {
     if (!Array.isArray(input?.attachments)) return input as SendMessageRequest;
     const inline = input.attachments.map((attachment, index): AttachmentInput => {
       if (isPathAttachment(attachment)) {
@@ -42,7 +45,7 @@ export const webPlatform: Platform = {
       }
       return attachment;
     });
-    return { ...input, attachments: normalizeAttachments(inline) } as SendMessageRequest;
+    return Promise.resolve({ ...input, attachments: normalizeAttachments(inline) } as SendMessageRequest);
   },
 
   async createSmtpSender() {

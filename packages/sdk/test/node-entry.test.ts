@@ -56,24 +56,38 @@ afterAll(async () => {
 });
 
 describe('the node entry', () => {
-  it('sends over the undici transport by default (the global fetch is never called)', async () => {
-    const fetchSpy = vi.fn(() => Promise.reject(new Error('global fetch must not be used')));
+  it('sends the first request through the global fetch while undici loads, then only over undici', async () => {
+    const realFetch = globalThis.fetch;
+    const fetchSpy = vi.fn((input: string | URL | Request, init?: RequestInit) => realFetch(input, init));
     vi.stubGlobal('fetch', fetchSpy);
     const mp = new MailPlatform({ apiKey: 'mp_test_node1234', baseUrl });
+    const message = { from: 'ordre@shop.dk', to: ['kunde@example.dk'], subject: 'Hej', text: 'Hej' };
     try {
-      const result = await mp.messages.send(
-        { from: 'ordre@shop.dk', to: ['kunde@example.dk'], subject: 'Hej', text: 'Hej' },
-        { idempotencyKey: 'node-1' },
-      );
-      expect(result).toEqual({ ...ACCEPTED, idempotencyKey: 'node-1', replayed: false });
+      const first = await mp.messages.send(message, { idempotencyKey: 'node-1' });
+      expect(first).toEqual({ ...ACCEPTED, idempotencyKey: 'node-1', replayed: false });
+      expect(fetchSpy).toHaveBeenCalledTimes(1);
+      // The first response started loading undici; once it has loaded, every send goes over undici.
+      await import('undici');
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const key of ['node-2', 'node-3']) {
+        const result = await mp.messages.send(message, { idempotencyKey: key });
+        expect(result).toEqual({ ...ACCEPTED, idempotencyKey: key, replayed: false });
+      }
     } finally {
       await mp.close();
     }
-    expect(fetchSpy).not.toHaveBeenCalled();
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/v1/messages' });
-    expect(seen[0]!.headers['idempotency-key']).toBe('node-1');
-    expect(seen[0]!.headers['user-agent']).toMatch(/^mailplatform-node\/\d+\.\d+\.\d+ \(node\//);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    expect(seen).toHaveLength(3);
+    // Both paths put the same request on the wire.
+    for (const [index, request] of seen.entries()) {
+      expect(request).toMatchObject({ method: 'POST', url: '/v1/messages' });
+      expect(request.headers['idempotency-key']).toBe(`node-${index + 1}`);
+      expect(request.headers['user-agent']).toMatch(/^mailplatform-node\/\d+\.\d+\.\d+ \(node\//);
+      expect(request.headers.authorization).toBe('Bearer mp_test_node1234');
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.headers['x-mp-retry-count']).toBe('0');
+      expect(JSON.parse(request.body)).toEqual(message);
+    }
   });
 
   it('the edge entry goes through the global fetch (so the check above can fail)', async () => {

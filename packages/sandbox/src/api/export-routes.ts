@@ -15,8 +15,7 @@ export function exportRoutes(core: SandboxCore): Route[] {
       idempotent: true,
       handler: (ctx) => {
         const request = parseBody(CreateExportRequestSchema, ctx.body);
-        const host = typeof ctx.headers.host === 'string' ? ctx.headers.host : '127.0.0.1';
-        return json(202, exports.create(ctx.auth!.namespace, request, `http://${host}`));
+        return json(202, exports.create(ctx.auth!.namespace, request, core.publicUrl()));
       },
     },
     {

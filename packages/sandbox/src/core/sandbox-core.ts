@@ -36,6 +36,10 @@ const NAMESPACED_TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'exports',
+  'stats_rollup',
+  'stats_messages',
+  'stats_recipients',
+  'stats_links',
 ];
 
 /** Everything that holds state, wired once: database, clock, scheduler, stores, pipeline. */
@@ -56,11 +60,14 @@ export class SandboxCore {
   readonly chaos = new ChaosState();
   readonly inbox = new InboxNotifier();
   readonly engines: DeliveryEngines;
+  /** The origin that links in mail and API answers point at (the listening address or `--public-url`). */
+  readonly publicUrl: () => string;
   private readonly saveClock;
 
   constructor(options: CoreOptions) {
     this.db = openDatabase(options.dataDir);
     this.engines = options.engines;
+    this.publicUrl = options.publicUrl;
     const savedClock = this.db
       .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'clock'")
       .get();

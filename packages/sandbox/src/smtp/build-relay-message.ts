@@ -60,7 +60,13 @@ export async function buildRelayMessage(raw: Buffer, envelope: SmtpEnvelope): Pr
     .rawFields.map(readField)
     .filter((field) => field !== undefined);
   const control = readControlHeaders(fields);
-  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
+  const parsed = await simpleParser(raw, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    // Inline images stay `cid:` references to their parts, as the customer sent them.
+    keepCidLinks: true,
+  });
 
   const envelopeRecipients = new Map(envelope.rcptTo.map((address) => [address.toLowerCase(), address]));
   const claimed = new Set<string>();

@@ -32,6 +32,7 @@ const OPENED = 32;
 const OPENED_HUMAN = 64;
 const CLICKED = 128;
 const CLICKED_HUMAN = 256;
+const QUEUED = 512;
 
 const BOUNCE_COUNTER: Record<string, StoredCounter> = {
   hard: 'bouncedHard',
@@ -103,10 +104,17 @@ export class StatsRecorder {
 
     switch (event.type) {
       case 'message.queued':
+        if (flags & QUEUED) break;
+        flags |= QUEUED;
         inc('queued');
         break;
       case 'message.suppressed':
         inc('suppressed');
+        // a scheduled message records no message.queued for a suppressed recipient: count it here
+        if (!(flags & QUEUED)) {
+          flags |= QUEUED;
+          inc('queued');
+        }
         break;
       case 'message.failed':
         inc('failed');

@@ -18,6 +18,7 @@ import { parseRetryAfterMs } from './retry-after.js';
 import { RetryBudget } from './retry-budget.js';
 import { type AttemptOutcome, decideRetry } from './retry-policy.js';
 import { systemClock } from './system-clock.js';
+import { TransportTimeoutError } from './transport-timeout-error.js';
 import type {
   ApiRequest,
   ApiResponse,
@@ -25,6 +26,7 @@ import type {
   Logger,
   Requester,
   RequestOptions,
+  TimedTransport,
   Transport,
   TransportResponse,
 } from './types.js';
@@ -73,6 +75,8 @@ export class HttpClient implements Requester {
   readonly budget: RetryBudget;
   readonly #options: ResolvedOptions;
   readonly #transport: Transport;
+  /** Set when the transport enforces attempt timeouts itself (used when the caller gives no signal). */
+  readonly #timed: TimedTransport | undefined;
   readonly #clock: Clock;
   readonly #logger: Logger | undefined;
   readonly #authorization: string;
@@ -82,6 +86,7 @@ export class HttpClient implements Requester {
   constructor(options: ResolvedOptions, transport?: Transport) {
     this.#options = options;
     this.#transport = transport ?? options.transport ?? createFetchTransport(options.fetch);
+    this.#timed = isTimed(this.#transport) ? this.#transport : undefined;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger;
     this.#authorization = `Bearer ${options.apiKey}`;
@@ -226,23 +231,37 @@ export class HttpClient implements Requester {
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     if (call.extraHeaders !== undefined) Object.assign(headers, call.extraHeaders);
 
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
     const callerSignal = call.signal;
-    const onCallerAbort = (): void => controller.abort(callerSignal?.reason);
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const timed = this.#timed;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onCallerAbort: (() => void) | undefined;
+    let timedOut = false;
     try {
-      const response = await this.#transport({
-        method: call.method,
-        url: call.url,
-        headers,
-        body: call.body,
-        signal: controller.signal,
-      });
+      let response: TransportResponse;
+      if (timed !== undefined && callerSignal === undefined) {
+        response = await timed.timed({
+          method: call.method,
+          url: call.url,
+          headers,
+          body: call.body,
+          timeoutMs,
+        });
+      } else {
+        const controller = new AbortController();
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs);
+        onCallerAbort = (): void => controller.abort(callerSignal?.reason);
+        callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+        response = await this.#transport({
+          method: call.method,
+          url: call.url,
+          headers,
+          body: call.body,
+          signal: controller.signal,
+        });
+      }
       const status = response.status;
       if (status >= 200 && status < 300) return await this.#readSuccess(call, response, attempt);
       const bodyText = await response.text();
@@ -268,7 +287,7 @@ export class HttpClient implements Requester {
     } catch (thrown) {
       if (callerSignal?.aborted)
         return { ok: false, outcome: { kind: 'aborted' }, error: this.#abortError(call, attempt) };
-      if (timedOut) {
+      if (timedOut || thrown instanceof TransportTimeoutError) {
         const error = byDeadline
           ? this.#deadlineError(call, undefined, attempt, thrown)
           : new TimeoutError(
@@ -297,8 +316,8 @@ export class HttpClient implements Requester {
       );
       return { ok: false, outcome: { kind: info.failure }, error };
     } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      if (timer !== undefined) clearTimeout(timer);
+      if (onCallerAbort !== undefined) callerSignal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
@@ -374,6 +393,10 @@ export class HttpClient implements Requester {
   #debug(message: string): void {
     this.#logger?.debug?.(redactText(message, [this.#options.apiKey]));
   }
+}
+
+function isTimed(transport: Transport): transport is TimedTransport {
+  return typeof (transport as Partial<TimedTransport>).timed === 'function';
 }
 
 function checkMs(field: string, value: number | undefined, min: number): number | undefined {

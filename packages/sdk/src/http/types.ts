@@ -26,6 +26,23 @@ export interface TransportRequest {
   signal: AbortSignal;
 }
 
+/**
+ * A request for a transport that enforces the attempt timeout itself (the Node transport: cheaper than
+ * an `AbortController` and a timer per attempt). It must bound the whole attempt, body included, and
+ * reject with `TransportTimeoutError` when `timeoutMs` passes. Used only when the caller gave no signal.
+ */
+export interface TimedTransportRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  timeoutMs: number;
+}
+
+export interface TimedTransport extends Transport {
+  timed(request: TimedTransportRequest): Promise<TransportResponse>;
+}
+
 /** Read access to response headers, case-insensitive (a fetch `Headers` satisfies it). */
 export interface HeadersLike {
   get(name: string): string | null;

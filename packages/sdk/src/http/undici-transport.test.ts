@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as undici from 'undici';
 import { Agent, EnvHttpProxyAgent, MockAgent, ProxyAgent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, NotFoundError } from '../errors.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AbortError, ConnectionError, NotFoundError, TimeoutError } from '../errors.js';
 import { resolveOptions } from '../options.js';
 import { HttpClient } from './http-client.js';
 import { chooseDispatcher, createDispatcher, createUndiciTransport } from './undici-transport.js';
@@ -91,6 +91,12 @@ describe('undici transport against a real node:http server', () => {
       seen.push({ url: req.url ?? '', retry: req.headers['x-mp-retry-count'] as string | undefined });
       req.resume();
       req.on('end', () => {
+        if (req.url === '/v1/hang-headers') return;
+        if (req.url === '/v1/hang-body') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"partial":');
+          return;
+        }
         res.writeHead(req.url === '/v1/boom' ? 500 : 200, {
           'content-type': 'application/json',
           'x-request-id': 'req_real',
@@ -107,8 +113,13 @@ describe('undici transport against a real node:http server', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
   it('reuses keep-alive sockets across sequential requests and closes cleanly', async () => {
     const transport = createUndiciTransport();
+    await transport.load();
     const client = new HttpClient(resolveOptions({ apiKey: KEY, baseUrl, clock: noSleep }), transport);
     for (let i = 0; i < 10; i++) {
       const result = await client.request<{ url: string }>({ method: 'GET', path: '/me', query: { i } });
@@ -126,6 +137,96 @@ describe('undici transport against a real node:http server', () => {
     expect(sockets.size).toBeLessThanOrEqual(2);
     await client.close();
   });
+
+  it('sends through the global fetch until undici has loaded, then through undici', async () => {
+    const realFetch = globalThis.fetch;
+    const fetchSpy = vi.fn((input: string | URL | Request, init?: RequestInit) => realFetch(input, init));
+    vi.stubGlobal('fetch', fetchSpy);
+    const transport = createUndiciTransport();
+    const client = new HttpClient(resolveOptions({ apiKey: KEY, baseUrl, clock: noSleep }), transport);
+    const first = await client.request<{ url: string }>({ method: 'GET', path: '/me', query: { n: 1 } });
+    expect(first.data.url).toBe('/v1/me?n=1');
+    expect(first.requestId).toBe('req_real');
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    expect(fetchSpy.mock.calls[0]![1]).toMatchObject({ method: 'GET', redirect: 'manual' });
+    await transport.load();
+    const second = await client.request<{ url: string }>({ method: 'GET', path: '/me', query: { n: 2 } });
+    expect(second.data.url).toBe('/v1/me?n=2');
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    await client.close();
+  });
+
+  it('never falls back to fetch when a dispatcher, proxy or CA is configured', async () => {
+    const fetchSpy = vi.fn(() => Promise.reject(new Error('global fetch must not be used')));
+    vi.stubGlobal('fetch', fetchSpy);
+    const agent = new Agent();
+    const client = new HttpClient(
+      resolveOptions({ apiKey: KEY, baseUrl, clock: noSleep }),
+      createUndiciTransport({ dispatcher: agent }),
+    );
+    const result = await client.request<{ url: string }>({ method: 'GET', path: '/me' });
+    expect(result.data.url).toBe('/v1/me');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    await agent.close();
+  });
+
+  for (const loaded of [false, true]) {
+    const path = loaded ? 'undici' : 'the fetch fallback';
+    const setup = async (options: { deadline?: number } = {}) => {
+      const transport = createUndiciTransport();
+      if (loaded) await transport.load();
+      const clock = options.deadline === undefined ? { clock: noSleep } : {};
+      const client = new HttpClient(
+        resolveOptions({ apiKey: KEY, baseUrl, maxRetries: 0, ...clock, ...options }),
+        transport,
+      );
+      return client;
+    };
+
+    it(`times out waiting for the headers as TimeoutError (${path})`, async () => {
+      const client = await setup();
+      const error = await client
+        .request({ method: 'GET', path: '/hang-headers', options: { timeout: 50 } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ code: 'timeout', attempts: 1 });
+      expect((error as Error).message).toBe('GET /v1/hang-headers timed out after 50 ms (attempt 1)');
+      await client.close();
+    });
+
+    it(`times out a body that never ends as TimeoutError (${path})`, async () => {
+      const client = await setup();
+      const error = await client
+        .request({ method: 'GET', path: '/hang-body', options: { timeout: 50 } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ code: 'timeout', attempts: 1 });
+      await client.close();
+    });
+
+    it(`stops at the deadline with deadline_exceeded (${path})`, async () => {
+      const client = await setup({ deadline: 50 });
+      const error = await client
+        .request({ method: 'GET', path: '/hang-headers', options: { timeout: 10_000 } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ code: 'deadline_exceeded', attempts: 1 });
+      await client.close();
+    });
+
+    it(`turns the caller's abort into AbortError (${path})`, async () => {
+      const client = await setup();
+      const controller = new AbortController();
+      const pending = client
+        .request({ method: 'GET', path: '/hang-headers', options: { signal: controller.signal } })
+        .catch((e: unknown) => e);
+      setTimeout(() => controller.abort(new Error('stop')), 20);
+      const error = await pending;
+      expect(error).toBeInstanceOf(AbortError);
+      expect(error).toMatchObject({ code: 'aborted' });
+      await client.close();
+    });
+  }
 
   it('reports a refused connection as ConnectionError', async () => {
     const probe = createServer();

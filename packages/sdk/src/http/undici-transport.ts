@@ -1,6 +1,15 @@
+import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { ProxySettings } from '../options.js';
-import type { HeadersLike, Transport, TransportRequest, TransportResponse } from './types.js';
+import { timedFetch } from './fetch-transport.js';
+import { TransportTimeoutError } from './transport-timeout-error.js';
+import type {
+  HeadersLike,
+  TimedTransport,
+  TimedTransportRequest,
+  TransportRequest,
+  TransportResponse,
+} from './types.js';
 
 type Undici = Pick<typeof import('undici'), 'request' | 'Agent' | 'ProxyAgent' | 'EnvHttpProxyAgent'>;
 
@@ -17,7 +26,9 @@ export interface UndiciTransportOptions {
   connectTimeout?: number;
 }
 
-export interface UndiciTransport extends Transport {
+export interface UndiciTransport extends TimedTransport {
+  /** Loads undici now (until it is loaded, a plain agent's requests go through the global `fetch`). */
+  load(): Promise<void>;
   /** Closes the transport's own agent once in-flight requests finish. */
   close(): Promise<void>;
 }
@@ -86,20 +97,61 @@ class UndiciHeaders implements HeadersLike {
   }
 }
 
+/**
+ * The per-attempt timer of the timed path. undici accepts an `EventEmitter` as `signal` (documented);
+ * emitting `abort` fails the request, or its body once the headers are in, with `reason`. Much cheaper
+ * than an `AbortController`, and unlike undici's `headersTimeout` it also covers queueing, connecting
+ * and a slow body.
+ */
+class AttemptTimer extends EventEmitter {
+  reason: TransportTimeoutError | undefined;
+  readonly #timer: ReturnType<typeof setTimeout>;
+
+  constructor(timeoutMs: number) {
+    super();
+    this.#timer = setTimeout(() => {
+      this.reason = new TransportTimeoutError(timeoutMs);
+      this.emit('abort');
+    }, timeoutMs);
+  }
+
+  /** The error to throw for `error`: the timeout when it fired. */
+  failure(error: unknown): unknown {
+    return this.reason ?? error;
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
 class UndiciResponse implements TransportResponse {
   readonly status: number;
   readonly headers: HeadersLike;
   readonly #body: Dispatcher.ResponseData['body'];
-  constructor(data: Dispatcher.ResponseData) {
+  readonly #timer: AttemptTimer | undefined;
+  constructor(data: Dispatcher.ResponseData, timer: AttemptTimer | undefined) {
     this.status = data.statusCode;
     this.headers = new UndiciHeaders(data.headers);
     this.#body = data.body;
+    this.#timer = timer;
   }
   text(): Promise<string> {
-    return this.#body.text();
+    return this.#timer === undefined ? this.#body.text() : this.#read(this.#body.text(), this.#timer);
   }
   arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#body.arrayBuffer();
+    return this.#timer === undefined
+      ? this.#body.arrayBuffer()
+      : this.#read(this.#body.arrayBuffer(), this.#timer);
+  }
+  async #read<T>(reading: Promise<T>, timer: AttemptTimer): Promise<T> {
+    try {
+      return await reading;
+    } catch (error) {
+      throw timer.failure(error);
+    } finally {
+      timer.stop();
+    }
   }
 }
 
@@ -111,11 +163,19 @@ interface Loaded {
 
 /**
  * The fast Node transport: `undici.request` over one pooled keep-alive agent (proxy-aware, custom CA).
- * undici is imported on the first request, so importing the SDK stays cheap.
+ * undici is imported lazily, so importing the SDK stays cheap. With a plain agent (no `dispatcher`,
+ * proxy or CA) requests made before undici has loaded go through the global `fetch` (same headers,
+ * body, timeouts and error mapping), so the first send does not wait for undici; the first response
+ * starts loading it, and every later request uses it.
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): UndiciTransport {
   let loading: Promise<Loaded> | undefined;
   let loaded: Loaded | undefined;
+  const viaFetchFirst =
+    options.dispatcher === undefined &&
+    options.ca === undefined &&
+    chooseDispatcher(options.proxy).kind === 'agent' &&
+    typeof globalThis.fetch === 'function';
   const load = (): Promise<Loaded> => {
     loading ??= import('undici').then((undici) => {
       loaded = {
@@ -127,8 +187,23 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
     });
     return loading;
   };
+  const loadAfter = <T>(pending: Promise<T>): Promise<T> => {
+    pending.then(load, load).catch(() => undefined);
+    return pending;
+  };
 
   const transport = async (request: TransportRequest): Promise<TransportResponse> => {
+    if (loaded === undefined && viaFetchFirst) {
+      return loadAfter(
+        globalThis.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body as BodyInit | undefined,
+          signal: request.signal,
+          redirect: 'manual',
+        }),
+      );
+    }
     const { request: send, dispatcher } = loaded ?? (await load());
     const data = await send(request.url, {
       method: request.method as Dispatcher.HttpMethod,
@@ -137,10 +212,33 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
       signal: request.signal,
       dispatcher,
     });
-    return new UndiciResponse(data);
+    return new UndiciResponse(data, undefined);
+  };
+
+  const timed = async (request: TimedTransportRequest): Promise<TransportResponse> => {
+    if (loaded === undefined && viaFetchFirst) return loadAfter(timedFetch(request));
+    const { request: send, dispatcher } = loaded ?? (await load());
+    const timer = new AttemptTimer(request.timeoutMs);
+    try {
+      const data = await send(request.url, {
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+        signal: timer,
+        dispatcher,
+      });
+      return new UndiciResponse(data, timer);
+    } catch (error) {
+      timer.stop();
+      throw timer.failure(error);
+    }
   };
 
   return Object.assign(transport, {
+    timed,
+    async load(): Promise<void> {
+      await load();
+    },
     async close(): Promise<void> {
       if (loading === undefined) return;
       const current = await loading;

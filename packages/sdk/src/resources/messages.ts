@@ -44,6 +44,9 @@ export interface BatchItemFailure {
 /** One per input message, in input order. */
 export type BatchItemResult = BatchItemSuccess | BatchItemFailure;
 
+const API_CHECKS: ValidateSendMessageOptions = { channel: 'api' };
+const SMTP_CHECKS: ValidateSendMessageOptions = { channel: 'smtp' };
+
 /** The platform's limit per batch request. */
 export const BATCH_CHUNK_SIZE = 500;
 /** Chunks of one `sendBatch` call in flight at once. */
@@ -74,22 +77,34 @@ export class MessagesResource {
    * Sends one message (raw content or a template). Validates it before any request; attachments may
    * be bytes, base64 or (Node) `{ path }`. The same idempotency key is reused on every retry.
    */
-  async send(message: SendMessageInput, options: SendOptions = {}): Promise<SendResult> {
-    const { via = 'api', ...requestOptions } = options;
-    const prepared = await this.#prepare(message, { channel: via });
-    if (via === 'smtp') {
+  async send(message: SendMessageInput, options?: SendOptions): Promise<SendResult> {
+    if (options?.via === 'smtp') {
+      const { via: _via, ...requestOptions } = options;
+      const prepared = await this.#prepare(message, SMTP_CHECKS);
       const idempotencyKey = requestOptions.idempotencyKey ?? generateKey();
       const sender = await this.#context.smtp();
       return sender.send(prepared, { ...requestOptions, idempotencyKey });
     }
+    const pending = this.#prepare(message, API_CHECKS);
+    const body = pending instanceof Promise ? await pending : pending;
     const response = await this.#context.requester.request<SendMessageResponse>({
       method: 'POST',
       path: '/messages',
-      body: prepared,
+      body,
       kind: 'send',
-      options: requestOptions,
+      // `via` may ride along: the requester reads only the request options it knows.
+      options,
     });
-    return { ...response.data, idempotencyKey: response.idempotencyKey ?? '', replayed: response.replayed };
+    const data: unknown = response.data;
+    const idempotencyKey = response.idempotencyKey ?? '';
+    if (typeof data !== 'object' || data === null) {
+      return { ...response.data, idempotencyKey, replayed: response.replayed };
+    }
+    // The parsed body is ours alone: complete it in place instead of copying it.
+    const result = data as SendResult;
+    result.idempotencyKey = idempotencyKey;
+    result.replayed = response.replayed;
+    return result;
   }
 
   /**
@@ -204,11 +219,17 @@ export class MessagesResource {
    * Normalises the attachments (bytes, base64, `{ path }`) to the wire form, then validates what will
    * be sent; both throw before any request.
    */
-  async #prepare(
+  #prepare(
     input: SendMessageInput,
-    options: ValidateSendMessageOptions = {},
-  ): Promise<SendMessageRequest> {
-    const prepared = await this.#context.platform.prepareMessage(input);
+    options: ValidateSendMessageOptions,
+  ): SendMessageRequest | Promise<SendMessageRequest> {
+    const prepared = this.#context.platform.prepareMessage(input);
+    if (prepared instanceof Promise) {
+      return prepared.then((message) => {
+        validateSendMessage(message, options);
+        return message;
+      });
+    }
     validateSendMessage(prepared, options);
     return prepared;
   }

@@ -228,47 +228,57 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
       const maxRetries = sendOptions.maxRetries ?? options.maxRetries ?? DEFAULT_SMTP_MAX_RETRIES;
       const deadlineMs = sendOptions.deadline ?? options.deadline ?? DEFAULT_SMTP_DEADLINE_MS;
       const started = Date.now();
-      const deadline = AbortSignal.timeout(deadlineMs);
+      // A cleared timer, not AbortSignal.timeout(): that one keeps a 120 s timer alive per send.
+      const deadlineController = new AbortController();
+      const deadline = deadlineController.signal;
+      const timer = setTimeout(
+        () => deadlineController.abort(new DOMException('deadline', 'TimeoutError')),
+        deadlineMs,
+      );
       const signal =
         sendOptions.signal === undefined ? deadline : AbortSignal.any([sendOptions.signal, deadline]);
-      for (let attempts = 1; ; attempts++) {
-        try {
-          return toResult(message, built, await attempt(built, signal), idempotencyKey);
-        } catch (error) {
-          if (!(error instanceof AttemptFailure)) throw error;
-          let final: MailPlatformError;
-          let retry = false;
-          if (signal.aborted) {
-            final = abortFailure(signal.reason, error, deadline.aborted);
-          } else if (isMailPlatformError(error.failure)) {
-            final = error.failure;
-          } else {
-            const classified = classifyFailure(error.failure, {
-              dotSent: error.dotSent,
-              idempotent: error.idempotent,
-              redact,
-            });
-            final = classified.error;
-            retry = classified.retry;
-          }
-          final.idempotencyKey = idempotencyKey;
-          final.attempts = attempts;
-          if (!retry || attempts > maxRetries) throw final;
-          const delay = backoffDelay(attempts, random, undefined, backoff);
-          if (Date.now() - started + delay >= deadlineMs) throw final;
+      try {
+        for (let attempts = 1; ; attempts++) {
           try {
-            await sleep(delay, signal);
-          } catch (reason) {
-            const interrupted = abortFailure(
-              reason,
-              new AttemptFailure(reason, false, false),
-              deadline.aborted,
-            );
-            interrupted.idempotencyKey = idempotencyKey;
-            interrupted.attempts = attempts;
-            throw interrupted;
+            return toResult(message, built, await attempt(built, signal), idempotencyKey);
+          } catch (error) {
+            if (!(error instanceof AttemptFailure)) throw error;
+            let final: MailPlatformError;
+            let retry = false;
+            if (signal.aborted) {
+              final = abortFailure(signal.reason, error, deadline.aborted);
+            } else if (isMailPlatformError(error.failure)) {
+              final = error.failure;
+            } else {
+              const classified = classifyFailure(error.failure, {
+                dotSent: error.dotSent,
+                idempotent: error.idempotent,
+                redact,
+              });
+              final = classified.error;
+              retry = classified.retry;
+            }
+            final.idempotencyKey = idempotencyKey;
+            final.attempts = attempts;
+            if (!retry || attempts > maxRetries) throw final;
+            const delay = backoffDelay(attempts, random, undefined, backoff);
+            if (Date.now() - started + delay >= deadlineMs) throw final;
+            try {
+              await sleep(delay, signal);
+            } catch (reason) {
+              const interrupted = abortFailure(
+                reason,
+                new AttemptFailure(reason, false, false),
+                deadline.aborted,
+              );
+              interrupted.idempotencyKey = idempotencyKey;
+              interrupted.attempts = attempts;
+              throw interrupted;
+            }
           }
         }
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: () => pool.close(),

@@ -61,3 +61,29 @@ describe('domains', () => {
     expect(isValidDomain(`${'æ'.repeat(10)}.dk`)).toBe(true);
   });
 });
+
+describe('the ASCII fast path and the verdict cache', () => {
+  it('still sends punycode labels through the IDNA check', () => {
+    expect(isValidDomain('xn--a.dk')).toBe(false);
+    expect(isValidDomain('XN--BLBR-ROAH.dk')).toBe(true);
+    expect(isValidEmail('kunde@xn--zz.dk')).toBe(false);
+  });
+
+  it('accepts mixed case and inner double hyphens like the URL parser does', () => {
+    expect(isValidEmail('Kunde@Example.DK')).toBe(true);
+    expect(isValidDomain('ab--cd.dk')).toBe(true);
+  });
+
+  it('gives the same verdict for a repeated address', () => {
+    for (let round = 0; round < 3; round++) {
+      expect(isValidEmail('ordre@shop.dk')).toBe(true);
+      expect(isValidEmail('ordre@shop..dk')).toBe(false);
+      expect(isValidEmail('ordre@blåbær.dk')).toBe(true);
+    }
+  });
+
+  it('keeps working after more distinct addresses than the cache holds', () => {
+    for (let i = 0; i < 1_200; i++) expect(isValidEmail(`user${i}@shop${i}.dk`)).toBe(true);
+    expect(isValidEmail(`user@shop.${'1'.repeat(3)}`)).toBe(false);
+  });
+});
