@@ -32,7 +32,9 @@ const args = [
   '--smtp-port',
   '0',
 ];
-const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+// Piped output (CI, `| less`) has no terminal width: give the tables room instead of 80 columns.
+const env = { ...process.env, COLUMNS: process.env.COLUMNS ?? '160' };
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 const forward = (signal) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);

@@ -22,7 +22,7 @@ const ctx: CliContext = {
   isTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   stdinIsTTY: isatty(0),
-  columns: process.stdout.columns ?? 80,
+  columns: process.stdout.columns ?? (Number(process.env.COLUMNS) || 80),
   cwd: process.cwd(),
   platform: process.platform,
   homeDir: homedir(),

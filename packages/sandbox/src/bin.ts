@@ -13,6 +13,9 @@ Options:
   --data-dir DIR      Persist to DIR/sandbox.sqlite (default: in memory)
   --public-url URL    Origin for tracking links when the sandbox sits behind a proxy
   --accept-any-key    Accept any bearer token, not only mp_test_ keys
+  --relay URL         Also hand each non-simulated recipient to a real SMTP server (smtp://127.0.0.1:2525);
+                      one attempt, its reply becomes delivered / bounced / deferred
+  --allow-remote-relay  Allow a --relay host that is not a loopback address
   -h, --help          Show this help
 `;
 
@@ -36,6 +39,8 @@ function readOptions(argv: string[]): SandboxOptions | null {
       'data-dir': { type: 'string' },
       'public-url': { type: 'string' },
       'accept-any-key': { type: 'boolean' },
+      relay: { type: 'string' },
+      'allow-remote-relay': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,6 +56,8 @@ function readOptions(argv: string[]): SandboxOptions | null {
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
     ...(values['accept-any-key'] ? { acceptAnyKey: true } : {}),
+    ...(values.relay !== undefined ? { relay: values.relay } : {}),
+    ...(values['allow-remote-relay'] ? { allowRemoteRelay: true } : {}),
   };
 }
 
@@ -66,6 +73,7 @@ function banner(sandbox: Sandbox, options: SandboxOptions): string {
     `  Test key   ${sandbox.apiKey}   (any mp_test_<suffix> key works; each key has its own namespace)`,
     `  Inbox      ${sandbox.url}/sandbox/v1/inbox   (Authorization: Bearer <test key>)`,
     `  Data       ${options.dataDir ?? 'in memory'}`,
+    ...(options.relay !== undefined ? [`  Relay      ${options.relay}   (non-simulated recipients)`] : []),
     '',
     `  curl -H 'Authorization: Bearer ${sandbox.apiKey}' ${sandbox.url}/sandbox/v1/inbox`,
     '',

@@ -20,6 +20,7 @@ import { ProblemError } from './http/problem.js';
 import { RateLimitCounter } from './http/rate-limit.js';
 import { Router } from './http/router.js';
 import { createRequestListener } from './http/server.js';
+import { RelayTransport } from './pipeline/relay-transport.js';
 import { createSmtpRelay, type SmtpRelay } from './smtp/index.js';
 import { connectSandbox } from './test-helper/connect-sandbox.js';
 import type { SandboxHelper } from './test-helper/types.js';
@@ -43,6 +44,13 @@ export interface SandboxOptions {
   onError?: (error: unknown) => void;
   /** Webhook delivery: `allowRemote` (`--allow-remote-webhooks`; loopback only by default), `jitter`. */
   webhooks?: WebhookOptions;
+  /**
+   * `smtp://host:port`: besides the inbox, each recipient outside sim.mailplatform.test is handed to this
+   * real SMTP server (one attempt; its reply becomes delivered, bounced or deferred). Loopback only.
+   */
+  relay?: string;
+  /** Accept a non-loopback `relay` host (`--allow-remote-relay`). */
+  allowRemoteRelay?: boolean;
 }
 
 /** A running sandbox; `inbox`, `clock`, `simulate` and `reset` act for `apiKey`'s namespace. */
@@ -72,6 +80,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const host = options.host ?? '127.0.0.1';
   const acceptAnyKey = options.acceptAnyKey ?? false;
   const onError = options.onError ?? (() => {});
+  const outbound =
+    options.relay !== undefined
+      ? new RelayTransport({ url: options.relay, allowRemote: options.allowRemoteRelay ?? false })
+      : undefined;
   let url = '';
   const core = new SandboxCore({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
@@ -80,6 +92,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     publicUrl: () => options.publicUrl?.replace(/\/$/, '') ?? url,
     onError,
     ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
+    ...(outbound !== undefined ? { relay: outbound } : {}),
   });
   const router = new Router();
   router.add(
@@ -172,6 +185,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       await eventStream.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.pipeline.settled();
       core.close();
     },
   };

@@ -10,12 +10,11 @@ export {
   type InboxLink,
   type InboxMessage,
   type InboxMessageSummary,
-  type InboxRecipient,
   InboxTimeoutError,
   type SandboxClockState,
-  type SandboxEvent,
   type SandboxHelper,
   type SimulateEventName,
   type SimulateOptions,
+  type SimulateResponse,
   type WaitForOptions,
 } from './test-helper/index.js';

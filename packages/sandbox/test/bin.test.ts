@@ -46,7 +46,7 @@ describe('mailplatform-sandbox', { timeout: 20_000 }, () => {
     expect(banner).toMatch(/SMTP\s+127\.0\.0\.1:\d+ /);
     expect(banner).toContain(`Inbox      ${url}/sandbox/v1/inbox`);
     const inbox = await fetch(`${url}/sandbox/v1/inbox`, { headers: { authorization: `Bearer ${key}` } });
-    expect(await inbox.json()).toEqual({ data: [] });
+    expect(await inbox.json()).toEqual({ data: [], hasMore: false, nextCursor: null });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

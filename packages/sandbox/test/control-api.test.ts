@@ -10,9 +10,6 @@ afterAll(async () => {
   await api.sandbox.close();
 });
 
-const eventTypes = async (id: string): Promise<string[]> =>
-  (await api.json(`/v1/messages/${id}/events`)).data.map((e: { type: string }) => e.type);
-
 describe('inbox', () => {
   it('long-polls until a matching message arrives', async () => {
     const waiting = api.call('/sandbox/v1/inbox?recipient=late@example.dk&wait=10s');
@@ -33,6 +30,7 @@ describe('inbox', () => {
         linkId: 'lnk_0',
         url: 'https://shop.dk/o/1042',
         trackingUrl: expect.stringContaining(`${api.sandbox.url}/t/c/`),
+        text: null,
       },
     ]);
     const raw = await api.call(`/sandbox/v1/inbox/${sent.id}/raw`);
@@ -51,38 +49,44 @@ describe('simulate', () => {
     const sent = await (await api.send({ ...message, to: [to] })).json();
 
     const open = await api.post(`/sandbox/v1/messages/${sent.id}/simulate`, { recipient: to, event: 'open' });
-    expect(open.status).toBe(200);
-    expect(await open.json()).toMatchObject({
-      type: 'message.opened',
-      data: { firstOpen: true, machine: false },
+    expect(open.status).toBe(202);
+    expect(await open.json()).toEqual({
+      messageId: sent.id,
+      recipient: to,
+      event: 'open',
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
-
-    const click = await (
-      await api.post(`/sandbox/v1/messages/${sent.id}/simulate`, {
-        recipient: to,
-        event: 'click',
-        options: { url: 'https://shop.dk/o/1042' },
-      })
-    ).json();
-    expect(click).toMatchObject({
-      type: 'message.clicked',
-      data: { url: 'https://shop.dk/o/1042', linkId: 'lnk_0', firstClick: true, inferredOpen: false },
+    const click = await api.post(`/sandbox/v1/messages/${sent.id}/simulate`, {
+      recipient: to,
+      event: 'click',
+      options: { url: 'https://shop.dk/o/1042' },
     });
+    expect(click.status).toBe(202);
+    const bounce = await api.post(`/sandbox/v1/messages/${sent.id}/simulate`, {
+      recipient: to,
+      event: 'bounce',
+      options: { bounce: { smtpCode: 550, enhancedCode: '5.1.1', diagnostic: '550 5.1.1 User unknown' } },
+    });
+    expect(bounce.status).toBe(202);
 
-    const bounce = await (
-      await api.post(`/sandbox/v1/messages/${sent.id}/simulate`, {
-        recipient: to,
-        event: 'bounce',
-        options: { bounce: { smtpCode: 550, enhancedCode: '5.1.1', diagnostic: '550 5.1.1 User unknown' } },
-      })
-    ).json();
-    expect(bounce.data.bounce).toMatchObject({ class: 'hard', type: 'mailbox_not_found' });
-    expect(await eventTypes(sent.id)).toEqual([
+    const events = (await api.json(`/v1/messages/${sent.id}/events`)).data as {
+      type: string;
+      data: Record<string, unknown>;
+    }[];
+    expect(events.map((event) => event.type)).toEqual([
       'message.queued',
       'message.opened',
       'message.clicked',
       'message.bounced',
     ]);
+    expect(events[1]?.data).toMatchObject({ firstOpen: true, machine: false });
+    expect(events[2]?.data).toMatchObject({
+      url: 'https://shop.dk/o/1042',
+      linkId: 'lnk_0',
+      firstClick: true,
+      inferredOpen: false,
+    });
+    expect(events[3]?.data.bounce).toMatchObject({ class: 'hard', type: 'mailbox_not_found' });
     expect((await api.call(`/v1/suppressions/${to}`)).status).toBe(200);
   });
 
@@ -107,7 +111,7 @@ describe('simulate', () => {
 describe('chaos', () => {
   it('fails the next N API requests with the given status, then recovers', async () => {
     const set = await api.post('/sandbox/v1/chaos/next', { phase: 'http', count: 2, code: 503 });
-    expect(set.status).toBe(200);
+    expect(set.status).toBe(204);
     const first = await api.call('/v1/me');
     const second = await api.call('/v1/me');
     expect([first.status, second.status]).toEqual([503, 503]);
@@ -138,7 +142,7 @@ describe('reset', () => {
     const theirs = await (await api.send({ ...message, tag: 'reset' }, other)).json();
     await api.post('/v1/templates', { alias: 'gone', name: 'g', subject: 's', text: 't' });
 
-    expect((await api.call('/sandbox/v1/reset', { method: 'POST' })).status).toBe(200);
+    expect((await api.call('/sandbox/v1/reset', { method: 'POST' })).status).toBe(204);
     expect((await api.call(`/v1/messages/${mine.id}`)).status).toBe(404);
     expect((await api.call('/v1/templates/gone')).status).toBe(404);
     expect((await api.call(`/v1/messages/${theirs.id}`, { key: other })).status).toBe(200);

@@ -56,7 +56,7 @@ async function events(messageId: string, type: string): Promise<RecordedEvent[]>
 
 /** A click on a tracking URL as a browser makes it; the redirect is not followed. */
 async function click(link: InboxLink | undefined): Promise<void> {
-  const res = await fetch(link!.trackingUrl, { headers: { 'user-agent': BROWSER }, redirect: 'manual' });
+  const res = await fetch(link!.trackingUrl!, { headers: { 'user-agent': BROWSER }, redirect: 'manual' });
   expect(res.status).toBe(302);
   expect(res.headers.get('location')).toBe(link!.url);
 }

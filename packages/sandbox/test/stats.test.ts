@@ -64,7 +64,7 @@ describe('GET /v1/stats: a known mix', () => {
     await clock(key, { advance: 'PT1H' });
     // a human click without an open: an inferred open
     const res = await call(key, `/sandbox/v1/messages/${delivered}/simulate`, { event: 'click' });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     await clock(key, { advance: 'PT73H' });
   });
 
@@ -159,7 +159,7 @@ describe('GET /v1/stats: basis, zones and groups', () => {
     await clock(key, { set: '2026-04-10T10:00:00Z' });
     const id = await send(key, `delivered@${SIM}`);
     await clock(key, { advance: 'PT48H' });
-    expect((await call(key, `/sandbox/v1/messages/${id}/simulate`, { event: 'open' })).status).toBe(200);
+    expect((await call(key, `/sandbox/v1/messages/${id}/simulate`, { event: 'open' })).status).toBe(202);
     const query = 'since=2026-04-10&until=2026-04-12&interval=day';
     const activity = await stats(key, query);
     expect(activity.basis).toBe('activity');

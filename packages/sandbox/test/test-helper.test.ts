@@ -87,9 +87,13 @@ describe('the test helper on createSandbox()', () => {
       html: '<a href="https://shop.dk/nyt">Nyt</a>',
     });
     const opened = await sandbox.simulate(sent.id, { recipient: 'klik@example.dk', event: 'open' });
-    expect(opened.type).toBe('message.opened');
+    expect(opened).toMatchObject({ messageId: sent.id, recipient: 'klik@example.dk', event: 'open' });
     const clicked = await sandbox.simulate(sent.id, { event: 'click' });
-    expect(clicked.data).toMatchObject({ url: 'https://shop.dk/nyt', recipient: 'klik@example.dk' });
+    expect(clicked).toMatchObject({ recipient: 'klik@example.dk', event: 'click' });
+    const clicks = await client.events.list({ messageId: sent.id, type: ['message.clicked'] });
+    expect(clicks.data.map((event) => event.data)).toEqual([
+      expect.objectContaining({ url: 'https://shop.dk/nyt', recipient: 'klik@example.dk' }),
+    ]);
   });
 
   it('reset clears the namespace', async () => {

@@ -95,7 +95,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // endpoints of earlier tests would also receive this test's clock advances
-  if (key !== undefined) expect((await post('/sandbox/v1/reset?all=true')).status).toBe(200);
+  if (key !== undefined) expect((await post('/sandbox/v1/reset?all=true')).status).toBe(204);
   key = newTestKey();
   received = [];
   answers = [];
@@ -278,7 +278,7 @@ describe('webhook delivery', () => {
   it('sends a test event that is not added to the event log', async () => {
     const endpoint = await createEndpoint();
     const res = await post(`/v1/webhooks/${endpoint.id}/test`, { type: 'message.bounced' });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({
       status: 'succeeded',
       trigger: 'test',
@@ -303,7 +303,7 @@ describe('webhook delivery', () => {
     await sendOne();
     const [first] = await deliveries(endpoint.id);
     const retried = await post(`/v1/webhooks/${endpoint.id}/deliveries/${first!.id as string}/retry`);
-    expect(retried.status).toBe(200);
+    expect(retried.status).toBe(202);
     expect(await retried.json()).toMatchObject({ attempt: 2, status: 'succeeded', trigger: 'manual' });
     const replayed = await post(`/sandbox/v1/webhook-deliveries/${first!.id as string}/replay`);
     expect(await replayed.json()).toMatchObject({ attempt: 3, eventId: first!.eventId });

@@ -4,15 +4,13 @@ import type { Platform, SendMessageInput } from './platform.js';
 import type { SendMessageRequest } from './schemas/index.js';
 
 /**
- * Node's side of the runtime seam: the undici transport (undici itself is imported on the first
- * request), attachments read from `{ path }`, and the SMTP sender loaded from `./smtp` on first use.
+ * Node's side of the runtime seam: the undici transport (the first request goes through the global
+ * `fetch` and its response starts importing undici; loading undici at construction instead made the
+ * first send slower, since its 60–80 ms of module evaluation then blocks that send's response),
+ * attachments read from `{ path }`, and the SMTP sender loaded from `./smtp` on first use.
  */
 export const nodePlatform: Platform = {
-  defaultTransport(options) {
-    const transport = createUndiciTransport({ ca: options.ca, proxy: options.proxy });
-    setTimeout(() => transport.load().catch(() => undefined), 0).unref();
-    return transport;
-  },
+  defaultTransport: (options) => createUndiciTransport({ ca: options.ca, proxy: options.proxy }),
 
   prepareMessage(input) {
     if (!Array.isArray(input?.attachments)) return input as SendMessageRequest;

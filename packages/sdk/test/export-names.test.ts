@@ -35,6 +35,7 @@ describe('export names', () => {
         "ValidationError",
         "WebhookVerificationError",
         "createMemoryDedupeStore",
+        "errorFromResponse",
         "handleWebhookRequest",
         "isMailPlatformError",
         "redactSecret",

@@ -49,15 +49,22 @@ export function eventRoutes(core: SandboxCore): Route[] {
         const data = page.data
           .map((event) => {
             const bounce = (event.data.bounce ?? {}) as Record<string, unknown>;
+            const suppression = event.data.suppression as { created?: boolean } | undefined;
             return {
               id: event.id,
               messageId: event.data.messageId,
               recipient: event.data.recipient,
+              class: bounce.class,
+              type: bounce.type,
+              smtpCode: bounce.smtpCode ?? null,
+              enhancedCode: bounce.enhancedCode ?? null,
+              diagnostic: bounce.diagnostic ?? '',
+              remoteMta: bounce.remoteMta ?? null,
+              phase: bounce.phase,
+              timestamp: event.timestamp,
               stream: event.data.stream,
               tag: event.data.tag ?? null,
-              timestamp: event.timestamp,
-              ...bounce,
-              suppression: event.data.suppression ?? null,
+              suppressed: suppression?.created === true,
             } as Record<string, unknown>;
           })
           .filter((b) => (!bounceClass || b.class === bounceClass) && (!bounceType || b.type === bounceType));

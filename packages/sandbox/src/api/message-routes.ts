@@ -5,35 +5,9 @@ import { validateMessage } from '../pipeline/validate-message.js';
 import type { StoredMessage } from '../storage/json-types.js';
 import type { MessageFilters } from '../storage/message-store.js';
 import { pageRequest, queryTime } from '../storage/pagination.js';
+import { messageView } from './message-view.js';
 
 const MAX_BATCH = 500;
-
-export function messageView(core: SandboxCore, message: StoredMessage): Record<string, unknown> {
-  return {
-    id: message.id,
-    status: message.status,
-    stream: message.stream,
-    channel: message.channel,
-    from: message.from,
-    to: message.to,
-    cc: message.cc,
-    bcc: message.bcc,
-    replyTo: message.replyTo,
-    subject: message.subject,
-    tag: message.tag ?? null,
-    metadata: message.metadata,
-    template: message.template ?? null,
-    scheduledAt: message.scheduledAt ?? null,
-    submittedAt: message.createdAt,
-    createdAt: message.createdAt,
-    recipients: core.messages.recipients(message.id).map((r) => ({
-      email: r.email,
-      type: r.type,
-      status: r.status,
-      events: r.firstEvents,
-    })),
-  };
-}
 
 function ns(ctx: RequestContext): string {
   return ctx.auth!.namespace;

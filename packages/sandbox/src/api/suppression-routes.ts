@@ -78,7 +78,7 @@ export function suppressionRoutes(core: SandboxCore): Route[] {
           }),
         )();
         const created = data.filter((row) => row.created).length;
-        return json(201, {
+        return json(200, {
           data: data.map(({ created: _, ...row }) => row),
           created,
           existing: data.length - created,

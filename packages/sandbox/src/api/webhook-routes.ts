@@ -66,6 +66,18 @@ export function webhookDeliveryView(delivery: StoredWebhookDelivery): Record<str
   };
 }
 
+/** `SandboxWebhookDelivery`: the delivery record with the exact request and response bodies. */
+export function sandboxWebhookDeliveryView(delivery: StoredWebhookDelivery): Record<string, unknown> {
+  const { request: _request, response: _response, ...record } = webhookDeliveryView(delivery);
+  return {
+    ...record,
+    url: delivery.url,
+    requestHeaders: delivery.requestHeaders,
+    requestBody: delivery.payload,
+    responseBody: delivery.responseBody,
+  };
+}
+
 function ns(ctx: RequestContext): string {
   return ctx.auth!.namespace;
 }
@@ -104,11 +116,15 @@ export function webhookRoutes(core: SandboxCore): Route[] {
     return found;
   };
 
-  const replay = async (ctx: RequestContext, delivery: StoredWebhookDelivery) => {
+  const replay = async (
+    ctx: RequestContext,
+    delivery: StoredWebhookDelivery,
+    view: (delivery: StoredWebhookDelivery) => Record<string, unknown>,
+  ) => {
     if (!store.endpoint(ns(ctx), delivery.webhookId)) {
       throw new ProblemError(404, 'not_found', { detail: `No webhook endpoint ${delivery.webhookId}` });
     }
-    return json(200, webhookDeliveryView(await core.webhooks.retry(ns(ctx), delivery)));
+    return json(202, view(await core.webhooks.retry(ns(ctx), delivery)));
   };
 
   return [
@@ -116,7 +132,12 @@ export function webhookRoutes(core: SandboxCore): Route[] {
       method: 'GET',
       path: '/v1/webhooks',
       auth: 'key',
-      handler: (ctx) => json(200, { data: store.endpoints(ns(ctx)).map(webhookEndpointView) }),
+      handler: (ctx) =>
+        json(200, {
+          data: store.endpoints(ns(ctx)).map(webhookEndpointView),
+          hasMore: false,
+          nextCursor: null,
+        }),
     },
     {
       method: 'POST',
@@ -207,7 +228,7 @@ export function webhookRoutes(core: SandboxCore): Route[] {
       handler: async (ctx) => {
         const endpoint = find(ctx);
         const input = parseBody(TestWebhookRequestSchema, ctx.body);
-        return json(200, webhookDeliveryView(await core.webhooks.test(ns(ctx), endpoint, input.type)));
+        return json(202, webhookDeliveryView(await core.webhooks.test(ns(ctx), endpoint, input.type)));
       },
     },
     {
@@ -227,7 +248,7 @@ export function webhookRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       handler: (ctx) => {
         const endpoint = find(ctx);
-        return replay(ctx, findDelivery(ctx, ctx.params.did!, endpoint.id));
+        return replay(ctx, findDelivery(ctx, ctx.params.did!, endpoint.id), webhookDeliveryView);
       },
     },
     {
@@ -239,14 +260,14 @@ export function webhookRoutes(core: SandboxCore): Route[] {
         const webhookId = ctx.query.get('webhookId');
         if (webhookId) filters.webhookId = webhookId;
         const page = store.deliveries(ns(ctx), filters, pageRequest(ctx.query, filters));
-        return json(200, { ...page, data: page.data.map(webhookDeliveryView) });
+        return json(200, { ...page, data: page.data.map(sandboxWebhookDeliveryView) });
       },
     },
     {
       method: 'POST',
       path: '/sandbox/v1/webhook-deliveries/:id/replay',
       auth: 'test',
-      handler: (ctx) => replay(ctx, findDelivery(ctx, ctx.params.id!)),
+      handler: (ctx) => replay(ctx, findDelivery(ctx, ctx.params.id!), sandboxWebhookDeliveryView),
     },
   ];
 }

@@ -1,24 +1,6 @@
-export type SmtpChaosPhase = 'connect' | 'auth' | 'mailFrom' | 'rcptTo' | 'data';
+import type { ChaosParsed, SmtpChaosPhase } from '@mailplatform/sdk/schemas';
+
 export type ChaosPhase = SmtpChaosPhase | 'http';
-
-export interface SmtpPhaseChaos {
-  /** 0..1 */
-  probability: number;
-  code: number;
-  message?: string;
-}
-
-export interface ChaosSettings {
-  smtp: Partial<Record<SmtpChaosPhase, SmtpPhaseChaos>>;
-  http: {
-    /** Statuses drawn from at random when a request fails. */
-    status: number[];
-    probability: number;
-    latencyMs: number;
-    /** Answer every API request with 429 rate_limited. */
-    rateLimited: boolean;
-  };
-}
 
 export interface ChaosNext {
   count: number;
@@ -32,8 +14,20 @@ export interface ChaosFailure {
   message?: string;
 }
 
-export function defaultChaos(): ChaosSettings {
-  return { smtp: {}, http: { status: [], probability: 0, latencyMs: 0, rateLimited: false } };
+export function defaultChaos(): ChaosParsed {
+  return { smtp: {}, http: { probability: 0, status: [503], latencyMs: 0, rateLimitProbability: 0 } };
+}
+
+/** mulberry32: a small seeded random source in [0, 1), so a `seed` makes chaos repeatable. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 /**
@@ -42,17 +36,21 @@ export function defaultChaos(): ChaosSettings {
  * then the probabilistic settings.
  */
 export class ChaosState {
-  private settings: ChaosSettings = defaultChaos();
+  private settings: ChaosParsed = defaultChaos();
   private queue: ChaosNext[] = [];
+  private random: () => number;
 
-  constructor(private readonly random: () => number = Math.random) {}
-
-  get(): ChaosSettings & { next: ChaosNext[] } {
-    return { ...structuredClone(this.settings), next: this.queue.map((entry) => ({ ...entry })) };
+  constructor(private readonly defaultRandom: () => number = Math.random) {
+    this.random = defaultRandom;
   }
 
-  set(settings: ChaosSettings): void {
+  get(): ChaosParsed {
+    return structuredClone(this.settings);
+  }
+
+  set(settings: ChaosParsed): void {
     this.settings = structuredClone(settings);
+    this.random = settings.seed === undefined ? this.defaultRandom : seededRandom(settings.seed);
   }
 
   addNext(next: ChaosNext): void {
@@ -61,6 +59,7 @@ export class ChaosState {
 
   reset(): void {
     this.settings = defaultChaos();
+    this.random = this.defaultRandom;
     this.queue = [];
   }
 
@@ -78,8 +77,8 @@ export class ChaosState {
     }
     if (phase === 'http') {
       const http = this.settings.http;
-      if (http.rateLimited) return { code: 429 };
-      if (http.status.length > 0 && this.random() < http.probability) {
+      if (http.rateLimitProbability > 0 && this.random() < http.rateLimitProbability) return { code: 429 };
+      if (http.probability > 0 && this.random() < http.probability) {
         return { code: http.status[Math.floor(this.random() * http.status.length)]! };
       }
       return null;

@@ -1,16 +1,16 @@
-import { messageView, requireMessage } from '../api/message-routes.js';
+import { ChaosSchema, type SimulateResponse } from '@mailplatform/sdk/schemas';
+import { requireMessage } from '../api/message-routes.js';
 import type { SandboxCore } from '../core/sandbox-core.js';
+import { parseBody } from '../http/parse-body.js';
 import { ProblemError, validationFailed } from '../http/problem.js';
 import { json, type RequestContext, type Route } from '../http/types.js';
 import type { StoredMessage } from '../storage/json-types.js';
 import { parseDuration } from '../time/index.js';
-import type { ChaosNext, ChaosSettings } from './chaos-state.js';
+import { SANDBOX_VERSION } from '../version.js';
+import type { ChaosNext } from './chaos-state.js';
+import { inboxMessage, inboxSummary } from './inbox-view.js';
 
 const MAX_WAIT_MS = 30_000;
-
-function inboxSummary(core: SandboxCore, message: StoredMessage): Record<string, unknown> {
-  return messageView(core, message);
-}
 
 function findInbox(core: SandboxCore, ctx: RequestContext): StoredMessage[] {
   const q = ctx.query;
@@ -41,14 +41,24 @@ function duration(value: unknown, pointer: string): number {
   ]);
 }
 
+/** `wait=` of the inbox: `10s`, `500ms`, bare seconds (`10`) or an ISO 8601 duration (`PT10S`). */
+function waitMs(wait: string): number {
+  const short = /^(\d+)(ms|s)?$/.exec(wait);
+  if (short) return Number(short[1]) * (short[2] === 'ms' ? 1 : 1000);
+  return duration(wait, '/wait');
+}
+
 export function controlRoutes(core: SandboxCore): Route[] {
-  const clockView = () => ({ now: core.clock.iso(), frozen: core.clock.frozen });
+  const clockView = () => {
+    const now = core.clock.now();
+    return { now: new Date(now).toISOString(), frozen: core.clock.frozen, offsetMs: now - Date.now() };
+  };
   return [
     {
       method: 'GET',
       path: '/sandbox/v1/healthz',
       auth: 'none',
-      handler: () => json(200, { status: 'ok', now: core.clock.iso() }),
+      handler: () => json(200, { status: 'ok', version: SANDBOX_VERSION, now: core.clock.iso() }),
     },
     {
       method: 'POST',
@@ -56,7 +66,7 @@ export function controlRoutes(core: SandboxCore): Route[] {
       auth: 'test',
       handler: (ctx) => {
         core.reset(ctx.query.get('all') === 'true' ? undefined : ctx.auth!.namespace);
-        return json(200, { reset: ctx.query.get('all') === 'true' ? 'all' : 'namespace' });
+        return { status: 204 };
       },
     },
     {
@@ -65,17 +75,13 @@ export function controlRoutes(core: SandboxCore): Route[] {
       auth: 'test',
       handler: async (ctx) => {
         const wait = ctx.query.get('wait');
-        const deadline =
-          Date.now() +
-          (wait
-            ? Math.min(duration(/^\d+s$/.test(wait) ? `PT${wait.toUpperCase()}` : wait, '/wait'), MAX_WAIT_MS)
-            : 0);
+        const deadline = Date.now() + (wait ? Math.min(waitMs(wait), MAX_WAIT_MS) : 0);
         let found = findInbox(core, ctx);
         while (found.length === 0 && Date.now() < deadline && !ctx.signal.aborted) {
           await core.inbox.wait(ctx.auth!.namespace, deadline - Date.now(), ctx.signal);
           found = findInbox(core, ctx);
         }
-        return json(200, { data: found.map((m) => inboxSummary(core, m)) });
+        return json(200, { data: found.map((m) => inboxSummary(core, m)), hasMore: false, nextCursor: null });
       },
     },
     {
@@ -84,20 +90,7 @@ export function controlRoutes(core: SandboxCore): Route[] {
       auth: 'test',
       handler: (ctx) => {
         const message = requireMessage(core, ctx);
-        const recipients = core.messages.recipients(message.id);
-        const chosen =
-          recipients.find((r) => r.email === ctx.query.get('recipient')?.toLowerCase()) ?? recipients[0];
-        return json(200, {
-          ...messageView(core, message),
-          headers: message.headers,
-          html: chosen?.html ?? message.html ?? null,
-          text: chosen?.text ?? message.text ?? null,
-          links: chosen?.links ?? [],
-          attachments: message.attachments.map(({ content, ...rest }) => ({
-            ...rest,
-            size: Buffer.from(content, 'base64').length,
-          })),
-        });
+        return json(200, inboxMessage(core, message, ctx.query.get('recipient') ?? undefined));
       },
     },
     {
@@ -150,7 +143,6 @@ export function controlRoutes(core: SandboxCore): Route[] {
           complaint: 'message.complained',
           unsubscribe: 'message.unsubscribed',
           auto_reply: 'message.auto_replied',
-          delivered: 'message.delivered',
         };
         if (typeof event !== 'string' || !types[event]) {
           throw validationFailed([
@@ -208,7 +200,13 @@ export function controlRoutes(core: SandboxCore): Route[] {
         const recorded = core.db.transaction(() =>
           core.recorder.recordMessageEvent(message, recipient.email, types[event]!, at, data),
         )();
-        return json(200, recorded);
+        const response: SimulateResponse = {
+          messageId: message.id,
+          recipient: recipient.email,
+          event: event as SimulateResponse['event'],
+          at: recorded.timestamp,
+        };
+        return json(202, response);
       },
     },
     { method: 'GET', path: '/sandbox/v1/chaos', auth: 'test', handler: () => json(200, core.chaos.get()) },
@@ -217,22 +215,7 @@ export function controlRoutes(core: SandboxCore): Route[] {
       path: '/sandbox/v1/chaos',
       auth: 'test',
       handler: (ctx) => {
-        const body = ctx.body;
-        if (!isRecord(body))
-          throw validationFailed([{ pointer: '/', code: 'invalid_type', message: 'Expected an object' }]);
-        const http = isRecord(body.http) ? body.http : {};
-        const settings: ChaosSettings = {
-          smtp: (isRecord(body.smtp) ? body.smtp : {}) as ChaosSettings['smtp'],
-          http: {
-            status: Array.isArray(http.status)
-              ? http.status.filter((s): s is number => Number.isInteger(s))
-              : [],
-            probability: typeof http.probability === 'number' ? http.probability : 0,
-            latencyMs: typeof http.latencyMs === 'number' ? Math.min(http.latencyMs, 30_000) : 0,
-            rateLimited: http.rateLimited === true,
-          },
-        };
-        core.chaos.set(settings);
+        core.chaos.set(parseBody(ChaosSchema, ctx.body));
         return json(200, core.chaos.get());
       },
     },
@@ -263,7 +246,7 @@ export function controlRoutes(core: SandboxCore): Route[] {
           code: body.code as number,
           ...(typeof body.message === 'string' ? { message: body.message } : {}),
         });
-        return json(200, core.chaos.get());
+        return { status: 204 };
       },
     },
   ];

@@ -5,6 +5,7 @@ import { EventRecorder } from '../events/event-recorder.js';
 import { IdempotencyStore } from '../http/idempotency.js';
 import type { DeliveryEngines } from '../pipeline/engines.js';
 import { MessagePipeline } from '../pipeline/message-pipeline.js';
+import type { RelayTransport } from '../pipeline/relay-transport.js';
 import { EventStore } from '../storage/event-store.js';
 import { IdGenerator } from '../storage/ids.js';
 import { MessageStore } from '../storage/message-store.js';
@@ -23,6 +24,8 @@ export interface CoreOptions {
   publicUrl: () => string;
   onError: (error: unknown) => void;
   webhooks?: WebhookOptions;
+  /** Hands non-simulated recipients to a real SMTP server (`--relay`). */
+  relay?: RelayTransport;
 }
 
 const NAMESPACED_TABLES = [
@@ -100,6 +103,8 @@ export class SandboxCore {
       engines: options.engines,
       publicUrl: options.publicUrl,
       onCaptured: (namespace) => this.inbox.notify(namespace),
+      relay: options.relay,
+      onError: options.onError,
     });
     this.webhooks = new WebhookDispatcher(
       {

@@ -2,10 +2,14 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { StoredMessage } from '../storage/json-types.js';
 import { formatAddress } from './parse-address.js';
 
-/** Builds the MIME the platform would send for one recipient's (tracked) content. */
+/**
+ * Builds the MIME the platform would send for one recipient's (tracked) content. The inbox copy carries
+ * `X-MP-Message-Id`; the copy handed to a real relay (`controlHeaders: false`) does not.
+ */
 export function buildMime(
   message: StoredMessage,
   content: { html?: string; text?: string },
+  options: { controlHeaders?: boolean } = {},
 ): Promise<Buffer> {
   const composer = new MailComposer({
     from: formatAddress(message.from),
@@ -17,7 +21,10 @@ export function buildMime(
     ...(content.text !== undefined ? { text: content.text } : {}),
     messageId: message.messageIdHeader,
     date: new Date(message.createdAt),
-    headers: { ...message.headers, 'X-MP-Message-Id': message.id },
+    headers:
+      options.controlHeaders === false
+        ? message.headers
+        : { ...message.headers, 'X-MP-Message-Id': message.id },
     attachments: message.attachments.map((a) => ({
       ...(a.filename !== undefined ? { filename: a.filename } : {}),
       contentType: a.contentType,

@@ -18,6 +18,7 @@ import type { TemplateStore } from '../storage/template-store.js';
 import type { TrackingStore } from '../storage/tracking-store.js';
 import { buildMime } from './build-mime.js';
 import type { DeliveryEngines, ScenarioStep } from './engines.js';
+import type { RelayOutcome, RelayTransport } from './relay-transport.js';
 import { type ValidatedMessage, validateMessage } from './validate-message.js';
 
 export interface SubmitOptions {
@@ -57,6 +58,10 @@ export interface PipelineDeps {
   publicUrl: () => string;
   /** Called when a message lands in the inbox (wakes long-polls). */
   onCaptured: (namespace: string) => void;
+  /** A real SMTP server for recipients outside the simulator domain (`--relay`). */
+  relay?: RelayTransport | undefined;
+  /** Receives unexpected errors of relay deliveries (they run outside any request). */
+  onError?: (error: unknown) => void;
 }
 
 const SIMULATOR_DOMAIN = 'sim.mailplatform.test';
@@ -76,6 +81,8 @@ export interface StepJob {
  * merge → suppression check → tracking → store + capture in the inbox → simulator events on the clock.
  */
 export class MessagePipeline {
+  private readonly relaying = new Set<Promise<void>>();
+
   constructor(private readonly deps: PipelineDeps) {
     deps.scheduler.on(JOB_SEND, (job) =>
       this.dispatch(job.namespace, (job.payload as { messageId: string }).messageId, job.dueAt),
@@ -372,9 +379,21 @@ export class MessagePipeline {
     this.deps.onCaptured(namespace);
   }
 
+  /** Resolves once every relay delivery in flight has recorded its outcome. */
+  async settled(): Promise<void> {
+    while (this.relaying.size > 0) await Promise.allSettled([...this.relaying]);
+  }
+
   private startDelivery(message: StoredMessage, at: number): void {
     for (const r of this.deps.messages.recipients(message.id)) {
       if (r.status === 'suppressed' || r.status === 'cancelled') continue;
+      const relay = this.deps.relay;
+      if (relay && r.email.split('@')[1] !== SIMULATOR_DOMAIN) {
+        const run = this.relayOne(relay, message, r).catch((error: unknown) => this.deps.onError?.(error));
+        this.relaying.add(run);
+        void run.finally(() => this.relaying.delete(run));
+        continue;
+      }
       const scenario = this.deps.engines.scenarioFor(r.email, message.simulate);
       scenario.steps.forEach((step, index) => {
         this.deps.scheduler.schedule(message.namespace, at + step.afterMs, JOB_STEP, {
@@ -385,6 +404,24 @@ export class MessagePipeline {
         } satisfies StepJob);
       });
     }
+  }
+
+  /** One attempt at the real relay; a 4xx or an unreachable relay is one `message.deferred`, not retried. */
+  private async relayOne(relay: RelayTransport, message: StoredMessage, recipient: StoredRecipient) {
+    const mime = await buildMime(message, pick(recipient), { controlHeaders: false });
+    const sentAt = this.deps.clock.now();
+    const result = await relay.deliver(message.from.email, recipient.email, mime);
+    const at = this.deps.clock.now();
+    const type = `message.${result.kind}`;
+    this.deps.db.transaction(() => {
+      this.deps.recorder.recordMessageEvent(
+        message,
+        recipient.email,
+        type,
+        at,
+        relayData(result, at - sentAt),
+      );
+    })();
   }
 
   private runStep(namespace: string, job: StepJob, at: number): void {
@@ -444,18 +481,13 @@ export class MessagePipeline {
           ...(step.phase ? { phase: step.phase } : {}),
           ...(typeof transport === 'string' ? { transport } : {}),
         });
-        return {
-          bounce: {
-            ...details,
-            class: classified.class,
-            type: classified.type,
-            rule: classified.rule,
-            ...smtp,
-            remoteMta: 'mx.sim.mailplatform.test',
-            phase: step.phase ?? 'rcpt',
-            attempts: 1,
-          },
-        };
+        return bounceData({
+          ...details,
+          ...classified,
+          ...smtp,
+          remoteMta: 'mx.sim.mailplatform.test',
+          phase: step.phase ?? 'rcpt',
+        });
       }
       case 'message.deferred':
         return { ...smtp, attempt: 1, ...details };
@@ -474,6 +506,37 @@ export class MessagePipeline {
         return { firstOpen: recipient.firstEvents.opened === undefined, machine: false, ...details };
       default:
         return { ...details };
+    }
+  }
+}
+
+/** The `message.bounced` payload, the same for simulated and relayed bounces. */
+function bounceData(
+  bounce: { class: string; type: string; rule: string; remoteMta: string; phase: string } & Record<
+    string,
+    unknown
+  >,
+): Record<string, unknown> {
+  return { bounce: { ...bounce, attempts: 1 } };
+}
+
+function relayData(result: RelayOutcome, durationMs: number): Record<string, unknown> {
+  switch (result.kind) {
+    case 'delivered':
+      return {
+        smtpResponse: result.smtpResponse,
+        remoteMta: result.remoteMta,
+        tls: false,
+        attempts: 1,
+        durationMs,
+      };
+    case 'bounced': {
+      const { kind: _kind, ...bounce } = result;
+      return bounceData(bounce);
+    }
+    case 'deferred': {
+      const { kind: _kind, ...deferral } = result;
+      return { ...deferral, attempt: 1 };
     }
   }
 }

@@ -39,6 +39,7 @@ export interface StoredMessage {
   template?: { id: string; alias?: string; version: number };
   scheduledAt?: string;
   simulate?: string;
+  clientReference?: string;
   messageIdHeader: string;
 }
 

@@ -6,8 +6,8 @@ import type {
   InboxMessage,
   InboxMessageSummary,
   SandboxClockState,
-  SandboxEvent,
   SandboxHelper,
+  SimulateResponse,
 } from './types.js';
 
 export interface ConnectSandboxOptions {
@@ -47,7 +47,7 @@ export function connectSandbox(options: ConnectSandboxOptions): SandboxHelper {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    if (!response.ok) throw await controlError(method, path, response);
+    if (!response.ok) throw await controlError(response);
     return response;
   }
   const callJson = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> =>
@@ -67,7 +67,7 @@ export function connectSandbox(options: ConnectSandboxOptions): SandboxHelper {
         const query = inboxQuery(filter);
         for (;;) {
           const remaining = deadline - Date.now();
-          query.set('wait', `PT${(Math.max(remaining, 0) / 1000).toFixed(3)}S`);
+          query.set('wait', `${Math.max(Math.ceil(remaining), 0)}ms`);
           const { data } = await callJson<{ data: InboxMessageSummary[] }>('GET', `/inbox?${query}`);
           const found = data[0];
           if (found) return get(found.id, filter.to);
@@ -96,7 +96,7 @@ export function connectSandbox(options: ConnectSandboxOptions): SandboxHelper {
       },
     },
     simulate: (messageId, event) =>
-      callJson<SandboxEvent>('POST', `/messages/${encodeURIComponent(messageId)}/simulate`, event),
+      callJson<SimulateResponse>('POST', `/messages/${encodeURIComponent(messageId)}/simulate`, event),
     async reset(resetOptions = {}) {
       await call('POST', `/reset${resetOptions.all ? '?all=true' : ''}`);
     },

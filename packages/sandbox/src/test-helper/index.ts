@@ -7,11 +7,10 @@ export type {
   InboxLink,
   InboxMessage,
   InboxMessageSummary,
-  InboxRecipient,
   SandboxClockState,
-  SandboxEvent,
   SandboxHelper,
   SimulateEventName,
   SimulateOptions,
+  SimulateResponse,
   WaitForOptions,
 } from './types.js';

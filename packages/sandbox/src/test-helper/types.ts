@@ -1,61 +1,19 @@
-export interface InboxAddress {
-  email: string;
-  name?: string;
-}
+import type {
+  Clock,
+  InboxMessage,
+  InboxMessageSummary,
+  SimulateEvent,
+  SimulateRequest,
+  SimulateResponse,
+} from '@mailplatform/sdk/schemas';
 
-export interface InboxRecipient {
-  email: string;
-  type: 'to' | 'cc' | 'bcc';
-  status: string;
-  /** First time each event happened to this recipient (`delivered`, `opened`, ...), RFC 3339. */
-  events: Record<string, string>;
-}
+export type { InboxMessage, InboxMessageSummary, SimulateResponse };
 
-/** One captured message, as `GET /sandbox/v1/inbox` lists it. */
-export interface InboxMessageSummary {
-  id: string;
-  status: string;
-  stream: string;
-  channel: 'api' | 'smtp';
-  from: InboxAddress;
-  to: InboxAddress[];
-  cc: InboxAddress[];
-  bcc: InboxAddress[];
-  replyTo: InboxAddress[];
-  subject: string;
-  tag: string | null;
-  metadata: Record<string, string>;
-  template: { id: string; alias?: string; version: number } | null;
-  scheduledAt: string | null;
-  submittedAt: string;
-  createdAt: string;
-  recipients: InboxRecipient[];
-}
-
-export interface InboxLink {
-  linkId: string;
-  /** The link as written in the message. */
-  url: string;
-  /** The rewritten link; fetching it records a click. */
-  trackingUrl: string;
-}
-
-export interface InboxAttachment {
-  filename?: string;
-  contentType: string;
-  contentId: string | null;
-  disposition: 'attachment' | 'inline';
-  size: number;
-}
-
-/** One captured message with its content, as one recipient received it (`GET /sandbox/v1/inbox/{id}`). */
-export interface InboxMessage extends InboxMessageSummary {
-  headers: Record<string, string>;
-  html: string | null;
-  text: string | null;
-  links: InboxLink[];
-  attachments: InboxAttachment[];
-}
+export type InboxAddress = InboxMessageSummary['from'];
+export type InboxLink = InboxMessage['links'][number];
+export type InboxAttachment = InboxMessage['attachments'][number];
+export type SandboxClockState = Clock;
+export type SimulateEventName = SimulateEvent;
 
 export interface InboxFilter {
   /** A recipient address (to, cc or bcc). */
@@ -70,46 +28,12 @@ export interface WaitForOptions extends InboxFilter {
   timeout?: number;
 }
 
-export interface SandboxClockState {
-  now: string;
-  frozen: boolean;
-}
-
-export type SimulateEventName =
-  | 'open'
-  | 'click'
-  | 'bounce'
-  | 'deferred'
-  | 'complaint'
-  | 'unsubscribe'
-  | 'auto_reply'
-  | 'delivered';
-
 export interface SimulateOptions {
   /** Default: the first recipient. */
   recipient?: string;
   event: SimulateEventName;
-  options?: {
-    /** click: the link clicked (default: the first tracked link). */
-    url?: string;
-    /** open: a machine open (Apple MPP). */
-    machine?: boolean;
-    /** click: a bot click. */
-    bot?: boolean;
-    /** bounce: the remote reply; classified by the bounce rules. */
-    bounce?: { smtpCode?: number; enhancedCode?: string; diagnostic?: string; class?: string; type?: string };
-    /** When, on the virtual clock, relative to now: `+PT5M`. Default now. */
-    at?: string;
-  };
-}
-
-/** An event as the platform records it (the payload webhooks carry). */
-export interface SandboxEvent {
-  id: string;
-  type: string;
-  timestamp: string;
-  apiVersion: 'v1';
-  data: Record<string, unknown>;
+  /** Link, machine/bot flag, bounce reply and `at` (`+PT5M` or a timestamp), as the control API takes them. */
+  options?: SimulateRequest['options'];
 }
 
 export interface SandboxHelper {
@@ -133,7 +57,7 @@ export interface SandboxHelper {
     now(): Promise<Date>;
   };
   /** Records an event for a message's recipient, through the same code path as real events. */
-  simulate(messageId: string, event: SimulateOptions): Promise<SandboxEvent>;
+  simulate(messageId: string, event: SimulateOptions): Promise<SimulateResponse>;
   /** Clears this key's namespace (messages, events, templates, suppressions, ...); `all` clears every namespace. */
   reset(options?: { all?: boolean }): Promise<void>;
 }

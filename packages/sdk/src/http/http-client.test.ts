@@ -22,7 +22,8 @@ import {
 import { type ClientOptions, resolveOptions } from '../options.js';
 import { createFetchTransport } from './fetch-transport.js';
 import { HttpClient } from './http-client.js';
-import type { Clock, Transport } from './types.js';
+import { TransportTimeoutError } from './transport-timeout-error.js';
+import type { Clock, TimedTransport, TimedTransportRequest, Transport, TransportRequest } from './types.js';
 
 const realFetch = globalThis.fetch;
 const KEY = 'mp_test_k3yS3cretValue0001';
@@ -519,5 +520,76 @@ describe('HttpClient secrets', () => {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain('k3yS3cretValue');
     }
+  });
+});
+
+describe('a transport that enforces the attempt timeout itself', () => {
+  function timedTransport(timedImpl: (request: TimedTransportRequest) => Promise<Response>) {
+    const plain: TransportRequest[] = [];
+    const timed: TimedTransportRequest[] = [];
+    const transport: TimedTransport = Object.assign(
+      async (request: TransportRequest) => {
+        plain.push(request);
+        return new Response('{"ok":true}', { status: 200 });
+      },
+      {
+        timed: (request: TimedTransportRequest) => {
+          timed.push(request);
+          return timedImpl(request);
+        },
+      },
+    );
+    return { transport, plain, timed };
+  }
+
+  it('gets the attempt timeout instead of a signal when the caller gives none', async () => {
+    const { transport, plain, timed } = timedTransport(async () => new Response('{"ok":true}'));
+    const { client } = setup({ maxRetries: 0 }, transport);
+    const result = await client.request({ method: 'GET', path: '/me', options: { timeout: 1234 } });
+    expect(result.data).toEqual({ ok: true });
+    expect(plain).toHaveLength(0);
+    expect(timed).toHaveLength(1);
+    expect(timed[0]).toMatchObject({ method: 'GET', url: `${BASE}/v1/me`, timeoutMs: 1234 });
+    expect(timed[0]!.headers['x-mp-timeout']).toBe('1.234');
+  });
+
+  it('maps TransportTimeoutError to TimeoutError (timeout) and retries it', async () => {
+    const { transport, timed } = timedTransport(async (request) => {
+      throw new TransportTimeoutError(request.timeoutMs);
+    });
+    const { client } = setup({ maxRetries: 1 }, transport);
+    const error = await client
+      .request({ method: 'GET', path: '/me', options: { timeout: 50 } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({
+      code: 'timeout',
+      attempts: 2,
+      message: 'GET /v1/me timed out after 50 ms (attempt 2)',
+    });
+    expect(timed).toHaveLength(2);
+  });
+
+  it('maps TransportTimeoutError to deadline_exceeded when the deadline set the limit', async () => {
+    const { transport, timed } = timedTransport(async (request) => {
+      throw new TransportTimeoutError(request.timeoutMs);
+    });
+    const { client } = setup({ maxRetries: 0 }, transport);
+    const error = await client
+      .request({ method: 'GET', path: '/me', options: { timeout: 5_000, deadline: 40 } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: 'deadline_exceeded', attempts: 1 });
+    expect(timed[0]!.timeoutMs).toBe(40);
+  });
+
+  it('uses the signal path when the caller passes a signal', async () => {
+    const { transport, plain, timed } = timedTransport(async () => new Response('{}'));
+    const { client } = setup({ maxRetries: 0 }, transport);
+    const controller = new AbortController();
+    await client.request({ method: 'GET', path: '/me', options: { signal: controller.signal } });
+    expect(timed).toHaveLength(0);
+    expect(plain).toHaveLength(1);
+    expect(plain[0]!.signal).toBeInstanceOf(AbortSignal);
   });
 });

@@ -238,6 +238,7 @@ export const InboxMessageSchema = InboxMessageSummarySchema.extend({
   text: z.string().nullable(),
   links: z.array(
     z.object({
+      linkId: z.string().meta({ description: 'Id of the link, as message.clicked events carry it.' }),
       url: z.string().meta({ description: 'Original link.' }),
       trackingUrl: z
         .string()
@@ -248,7 +249,7 @@ export const InboxMessageSchema = InboxMessageSummarySchema.extend({
   ),
   attachments: z.array(
     z.object({
-      filename: z.string(),
+      filename: z.string().nullable().meta({ description: 'Null for a MIME part without a name.' }),
       contentType: z.string(),
       size: z.number().int(),
       contentId: z.string().nullable(),

@@ -1,0 +1,1 @@
+export const SANDBOX_VERSION = '0.1.0';
