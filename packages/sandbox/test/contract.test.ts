@@ -134,6 +134,17 @@ describe('sandbox responses match the SDK schemas', () => {
     await expectBody(ClockSchema, 200, 'POST', '/sandbox/v1/clock', { advance: 'PT1M' });
     const bounces = await expectBody(pageSchema(BounceSchema), 200, 'GET', '/v1/bounces');
     expect(bounces.data.map((b) => b.messageId)).toEqual([bounced.id]);
+    const bouncedView = await expectBody(MessageSchema, 200, 'GET', `/v1/messages/${bounced.id}`);
+    expect(bouncedView.status).toBe('bounced');
+    expect(bouncedView.recipients[0]?.bounce).toMatchObject({ class: 'hard', type: 'mailbox_not_found' });
+    const suppressed = await expectBody(SendMessageResponseSchema, 202, 'POST', '/v1/messages', {
+      ...order,
+      to: ['hard-bounce@sim.mailplatform.test'],
+      cc: [],
+    });
+    const suppressedView = await expectBody(MessageSchema, 200, 'GET', `/v1/messages/${suppressed.id}`);
+    expect(suppressedView.status).toBe('suppressed');
+    expect(suppressedView.recipients[0]?.suppression).toMatchObject({ reason: 'hard_bounce' });
 
     const added = await expectBody(AddSuppressionsResponseSchema, 200, 'POST', '/v1/suppressions', {
       emails: ['gammel@example.dk'],

@@ -66,7 +66,8 @@ interface Call {
 
 /**
  * The one `Requester`: builds the URL and body, sends attempts through the transport with per-attempt
- * timeouts linked to the call's deadline and the caller's signal, retries by the policy within the
+ * timeouts linked to the call's deadline and the caller's signal (enforced by the transport itself
+ * when it is a `TimedTransport` and the caller gave no signal), retries by the policy within the
  * retry budget, and turns failures into typed errors carrying `requestId`, `idempotencyKey` and
  * `attempts`.
  */
