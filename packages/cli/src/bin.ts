@@ -21,6 +21,7 @@ const ctx: CliContext = {
   env: process.env,
   isTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
+  ...(process.stderr.isTTY ? { spinnerStream: process.stderr } : {}),
   stdinIsTTY: isatty(0),
   columns: process.stdout.columns ?? (Number(process.env.COLUMNS) || 80),
   cwd: process.cwd(),

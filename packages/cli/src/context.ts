@@ -43,6 +43,8 @@ export interface CliContext {
   isTTY: boolean;
   /** stderr is a terminal (spinners, progress). */
   stderrIsTTY: boolean;
+  /** stderr as a stream spinners can draw on (cursor moves); set only when stderr is a terminal. */
+  spinnerStream?: NodeJS.WritableStream;
   /** stdin is a terminal (prompts). */
   stdinIsTTY: boolean;
   columns: number;

@@ -301,8 +301,7 @@ export function createProgram(ctx: CliContext): Command {
     .action(run(async () => (await import('./commands/webhooks.js')).webhooksDelete));
   webhooks
     .command('test <id>')
-    .description('ask the platform to send a test event to an endpoint')
-    .option('--event <type>', 'event type', 'message.delivered')
+    .description('ask the platform to send a test event (message.delivered) to an endpoint')
     .action(run(async () => (await import('./commands/webhooks.js')).webhooksTest));
   webhooks
     .command('trigger <event-type>')
@@ -345,10 +344,11 @@ export function createProgram(ctx: CliContext): Command {
   program
     .command('doctor')
     .description(
-      'check the config, the key, the API, the clock and the DNS of a sender domain (exit 8 on a fail)',
+      'check the config, the key, the API, the clock, the SMTP relay and the DNS of a sender domain (exit 8 on a fail)',
     )
     .option('--domain <domain>', 'check SPF, DKIM and DMARC of this sender domain')
     .option('--dkim-selector <selector>', 'DKIM selector', 'mp')
+    .option('--smtp', 'probe the SMTP relay: connect, EHLO, TLS (STARTTLS or 465), AUTH with the key')
     .action(run(async () => (await import('./commands/doctor.js')).doctor));
 
   const config = program.command('config').description('settings of the user config');

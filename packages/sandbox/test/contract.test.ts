@@ -185,6 +185,8 @@ describe('sandbox responses match the SDK schemas', () => {
     );
     expect(simulated.event).toBe('open');
     await expectBody(ClockSchema, 200, 'POST', '/sandbox/v1/clock', { advance: 'PT1S' });
+    // Deliveries go out off the request path: wait for the ones in flight before reading the log.
+    await sandbox.core.webhooks.settled();
 
     const deliveries = await expectBody(
       pageSchema(WebhookDeliverySchema),

@@ -246,3 +246,35 @@ describe('/v1/me', () => {
     expect(me.keyPrefix.length).toBeLessThan(api.sandbox.apiKey.length);
   });
 });
+
+describe('message status', () => {
+  it('the list filters on the same aggregate status that GET shows', async () => {
+    const sim = (name: string) => `${name}+status@sim.mailplatform.test`;
+    const sends = {
+      delivered: [sim('delivered')],
+      bounced: [sim('hard-bounce')],
+      partially_delivered: [sim('delivered'), sim('blocked')],
+      suppressed: [sim('suppressed')],
+      queued: [sim('soft-bounce')],
+    };
+    const sent: Record<string, string> = {};
+    for (const [expected, to] of Object.entries(sends)) {
+      const res = await api.send({ ...message, to, tag: 'status-filter' });
+      expect(res.status).toBe(202);
+      sent[expected] = (await res.json()).id;
+    }
+    const scheduled = await api.send({
+      ...message,
+      tag: 'status-filter',
+      scheduledAt: new Date(Date.parse((await api.json('/sandbox/v1/clock')).now) + 3_600_000).toISOString(),
+    });
+    sent.scheduled = (await scheduled.json()).id;
+    await api.post('/sandbox/v1/clock', { advance: 'PT1M' });
+
+    for (const [status, id] of Object.entries(sent)) {
+      expect((await api.json(`/v1/messages/${id}`)).status, `GET ${status}`).toBe(status);
+      const listed = await api.json(`/v1/messages?tag=status-filter&status=${status}`);
+      expect(ids(listed), `list ?status=${status}`).toEqual([id]);
+    }
+  });
+});

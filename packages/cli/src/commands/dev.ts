@@ -6,6 +6,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../config/atomic-write.js';
 import type { SandboxHandle } from '../context.js';
 import { parseInteger } from '../duration.js';
 import { UsageError } from '../errors.js';
+import { startSpinner } from '../output/spinner.js';
 import { maskSecret } from '../redact.js';
 import type { Session } from '../session.js';
 import { untilInterrupted } from '../until-interrupted.js';
@@ -52,12 +53,20 @@ async function startSandbox(s: Session, o: DevOptions): Promise<SandboxHandle> {
       'install it next to the CLI: npm install --save-dev @mailplatform/sandbox',
     );
   }
+  const port = parseInteger(o.port, '--port');
+  const smtpPort = parseInteger(o.smtpPort, '--smtp-port');
   if (o.dataDir) await ensurePrivateDir(o.dataDir);
-  return createSandbox({
-    port: parseInteger(o.port, '--port'),
-    smtpPort: parseInteger(o.smtpPort, '--smtp-port'),
-    ...(o.dataDir ? { dataDir: o.dataDir } : {}),
-  });
+  const spinner = await startSpinner(ctx, s.out.settings.progress, 'starting the sandbox');
+  try {
+    const sandbox = await createSandbox({ port, smtpPort, ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+    spinner.succeed(`sandbox on ${sandbox.url}`);
+    return sandbox;
+  } catch (error) {
+    spinner.fail('the sandbox did not start');
+    throw error;
+  } finally {
+    spinner.stop();
+  }
 }
 
 /** Runs the sandbox and points the "sandbox" profile at it; `--demo` fills it, `--exit` stops after that. */

@@ -5,7 +5,10 @@ import type { Session } from '../session.js';
 export interface DoctorOptions {
   domain?: string;
   dkimSelector: string;
+  smtp?: boolean;
 }
+
+const SMTP_TIMEOUT_MS = 10_000;
 
 export interface Check {
   [key: string]: unknown;
@@ -124,6 +127,24 @@ export async function doctor(s: Session, o: DoctorOptions): Promise<void> {
     } catch (error) {
       if (ctx.signal.aborted) throw error;
       checks.push({ check: 'API reachable', status: 'fail', detail: `${base}: ${message(error)}` });
+    }
+  }
+  if (o.smtp) {
+    if (!options) checks.push({ check: 'SMTP relay', status: 'fail', detail: 'no API key to AUTH with' });
+    else {
+      const { probeSmtp } = await import('../smtp-probe.js');
+      const port = options.smtp?.port ?? 587;
+      checks.push(
+        ...(await probeSmtp({
+          host: options.smtp?.host ?? 'smtp.mailplatform.dk',
+          port,
+          secure: port === 465,
+          user: options.smtp?.user ?? 'apikey',
+          password: options.apiKey,
+          signal: ctx.signal,
+          timeoutMs: s.settings.timeout ?? SMTP_TIMEOUT_MS,
+        })),
+      );
     }
   }
   if (o.domain) {

@@ -2,6 +2,7 @@ import type { CreateExportRequest } from '@mailplatform/sdk';
 import { writeFileAtomic } from '../config/atomic-write.js';
 import { parseDuration, parseInstant } from '../duration.js';
 import { CancelledError, UsageError } from '../errors.js';
+import { startSpinner } from '../output/spinner.js';
 import type { Session } from '../session.js';
 
 export interface ReportsExportOptions {
@@ -40,17 +41,18 @@ export async function reportsExport(s: Session, o: ReportsExportOptions): Promis
     s.out.object(created);
     return;
   }
+  const spinner = await startSpinner(s.ctx, s.out.settings.progress, `export ${created.id}: ${created.status}`);
   let done: Awaited<ReturnType<typeof client.exports.waitFor>>;
   try {
     done = await client.exports.waitFor(created.id, {
       intervalMs,
       timeoutMs,
       signal: s.ctx.signal,
-      onProgress: (e) => {
-        if (s.out.settings.progress) s.ctx.stderr.write(`\rexport ${e.id}: ${e.status}   `);
-      },
+      onProgress: (e) => spinner.update(`export ${e.id}: ${e.status}`),
     });
+    spinner.succeed(`export ${done.id}: ${done.status} (${done.rowCount ?? 0} rows)`);
   } catch (error) {
+    spinner.fail(`export ${created.id} did not complete`);
     if (error instanceof Error && (error as { code?: string }).code === 'export_wait_timeout') {
       throw new CancelledError(
         error.message,
@@ -58,8 +60,9 @@ export async function reportsExport(s: Session, o: ReportsExportOptions): Promis
       );
     }
     throw error;
+  } finally {
+    spinner.stop();
   }
-  if (s.out.settings.progress) s.ctx.stderr.write('\n');
   const bytes = await client.exports.download(done.id, { signal: s.ctx.signal });
   if (o.out) {
     await writeFileAtomic(o.out, bytes, { mode: 0o644 });

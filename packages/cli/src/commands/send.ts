@@ -142,23 +142,37 @@ const RESULT_COLUMNS = [
   { key: 'replayed' },
 ];
 
+/** `C: EHLO x` / `S: 250 ok` from the SDK's SMTP trace as swaks prints them: ` -> EHLO x` / `<-  250 ok`. */
+function swaksLine(line: string): string {
+  if (line.startsWith('C: ')) return ` -> ${line.slice(3)}`;
+  if (line.startsWith('S: ')) return `<-  ${line.slice(3)}`;
+  return line;
+}
+
 /**
- * A client whose logger writes each HTTP exchange to stderr: method, URL, status, request id, timing,
- * and the request headers with the key redacted. Over SMTP the SDK reports through the same logger.
+ * A client that writes each exchange to stderr, the key redacted. Over the API: method, URL, status,
+ * request id and timing through the SDK's logger. Over SMTP: the whole dialogue, swaks-style, through
+ * the SDK's `smtp.trace` (AUTH lines arrive as `[redacted]`).
  */
 async function tracingClient(s: Session, o: SendOptions): Promise<CliClient> {
   const options = s.clientOptions();
   const write = (line: string) => s.ctx.stderr.write(`${redact(line, s.secrets)}\n`);
-  write(
-    o.via === 'api'
-      ? `> POST ${options.baseUrl?.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/messages\n` +
-          `> Authorization: Bearer ${maskSecret(options.apiKey)}\n` +
-          '> Content-Type: application/json\n' +
-          `> Idempotency-Key: ${o.idempotencyKey ?? '(generated)'}`
-      : `> SMTP ${options.smtp?.host ?? 'smtp.mailplatform.dk'}:${options.smtp?.port ?? 587} user ${options.smtp?.user ?? 'apikey'}, password: the API key (redacted)`,
-  );
+  if (o.via === 'smtp') {
+    write(
+      `=== Trying ${options.smtp?.host ?? 'smtp.mailplatform.dk'}:${options.smtp?.port ?? 587} ` +
+        `(user ${options.smtp?.user ?? 'apikey'}, password: the API key, redacted)`,
+    );
+  } else {
+    write(
+      `> POST ${options.baseUrl?.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/messages\n` +
+        `> Authorization: Bearer ${maskSecret(options.apiKey)}\n` +
+        '> Content-Type: application/json\n' +
+        `> Idempotency-Key: ${o.idempotencyKey ?? '(generated)'}`,
+    );
+  }
   const client = await s.ctx.createClient({
     ...options,
+    ...(o.via === 'smtp' ? { smtp: { ...options.smtp, trace: (line) => write(swaksLine(line)) } } : {}),
     logger: {
       debug: (message, fields) => {
         if (fields && 'status' in fields) {
@@ -219,7 +233,7 @@ export async function send(s: Session, o: SendOptions): Promise<void> {
     const result = await sendOne(0);
     if (o.trace) {
       s.ctx.stderr.write(
-        `< ${result.status} ${result.id} (idempotency key ${result.idempotencyKey}${result.replayed ? ', replayed' : ''})\n`,
+        `${o.via === 'smtp' ? '===' : '<'} ${result.status} ${result.id} (idempotency key ${result.idempotencyKey}${result.replayed ? ', replayed' : ''})\n`,
       );
     }
     s.out.object(result, RESULT_COLUMNS);

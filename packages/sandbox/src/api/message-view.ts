@@ -2,20 +2,6 @@ import type { Message, MessageRecipient, MessageStatus } from '@mailplatform/sdk
 import type { SandboxCore } from '../core/sandbox-core.js';
 import type { MailEventEnvelope, StoredMessage, StoredRecipient } from '../storage/json-types.js';
 
-const PENDING = new Set(['queued', 'deferred', 'scheduled']);
-
-/** The aggregate over recipients, as `MessageStatusSchema` describes it. */
-function aggregateStatus(message: StoredMessage, recipients: StoredRecipient[]): MessageStatus {
-  if (message.status === 'scheduled' || message.status === 'cancelled') return message.status;
-  const attempted = recipients.filter((r) => r.status !== 'suppressed');
-  if (attempted.length === 0) return 'suppressed';
-  if (attempted.some((r) => PENDING.has(r.status))) return 'queued';
-  const delivered = attempted.filter((r) => r.status === 'delivered').length;
-  if (delivered === attempted.length) return 'delivered';
-  if (attempted.every((r) => r.status === 'failed')) return 'failed';
-  return delivered === 0 ? 'bounced' : 'partially_delivered';
-}
-
 function lastData(
   events: MailEventEnvelope[],
   type: string,
@@ -53,7 +39,7 @@ export function messageView(core: SandboxCore, message: StoredMessage): Message 
   const events = core.events.forMessage(message.namespace, message.id);
   return {
     id: message.id,
-    status: aggregateStatus(message, recipients),
+    status: core.messages.aggregateStatus(message.id) as MessageStatus,
     from: message.from,
     to: message.to,
     cc: message.cc,

@@ -40,6 +40,25 @@ export interface MessageFilters {
   until?: string;
 }
 
+/**
+ * A message's status as the API shows it (`MessageStatusSchema`): the aggregate over its recipients.
+ * One SQL definition serves both `GET /v1/messages/{id}` and the `status` filter of the list.
+ */
+const AGGREGATE_STATUS = `CASE
+  WHEN messages.status IN ('scheduled', 'cancelled') THEN messages.status
+  WHEN NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = messages.id AND r.status != 'suppressed')
+    THEN 'suppressed'
+  WHEN EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = messages.id
+    AND r.status IN ('queued', 'deferred', 'scheduled')) THEN 'queued'
+  WHEN NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = messages.id
+    AND r.status NOT IN ('suppressed', 'delivered')) THEN 'delivered'
+  WHEN NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = messages.id
+    AND r.status NOT IN ('suppressed', 'failed')) THEN 'failed'
+  WHEN EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = messages.id AND r.status = 'delivered')
+    THEN 'partially_delivered'
+  ELSE 'bounced'
+END`;
+
 function toMessage(row: MessageRow): StoredMessage {
   return { ...(JSON.parse(row.body) as StoredMessage), status: row.status };
 }
@@ -67,6 +86,7 @@ export class MessageStore {
   private readonly selectRecipient;
   private readonly selectRaw;
   private readonly updateStatus;
+  private readonly selectAggregate;
   private readonly updateRecipientStatus;
   private readonly updateFirstEvents;
   private readonly cache: StatementCache;
@@ -93,6 +113,7 @@ export class MessageStore {
     );
     this.selectRaw = db.prepare<[string], { mime: Buffer }>('SELECT mime FROM raw_mime WHERE message_id = ?');
     this.updateStatus = db.prepare('UPDATE messages SET status = ? WHERE id = ?');
+    this.selectAggregate = db.prepare(`SELECT ${AGGREGATE_STATUS} AS status FROM messages WHERE id = ?`);
     this.updateRecipientStatus = db.prepare(
       'UPDATE recipients SET status = ? WHERE message_id = ? AND email = ?',
     );
@@ -151,6 +172,10 @@ export class MessageStore {
     return row ? toRecipient(row) : undefined;
   }
 
+  aggregateStatus(id: string): string {
+    return (this.selectAggregate.get(id) as { status: string }).status;
+  }
+
   setStatus(id: string, status: MessageStatus): void {
     this.updateStatus.run(status, id);
   }
@@ -174,7 +199,11 @@ export class MessageStore {
       where += ' AND from_email = @from';
       params.from = filters.from.toLowerCase();
     }
-    for (const column of ['tag', 'stream', 'status'] as const) {
+    if (filters.status) {
+      where += ` AND (${AGGREGATE_STATUS}) = @status`;
+      params.status = filters.status;
+    }
+    for (const column of ['tag', 'stream'] as const) {
       if (filters[column]) {
         where += ` AND ${column} = @${column}`;
         params[column] = filters[column];

@@ -22,7 +22,8 @@ export function createFetchTransport(fetchImpl?: typeof globalThis.fetch): Trans
 export async function timedFetch(request: TimedTransportRequest): Promise<TransportResponse> {
   const controller = new AbortController();
   const timeout = new TransportTimeoutError(request.timeoutMs);
-  const timer = setTimeout(() => controller.abort(timeout), request.timeoutMs);
+  // setImmediate: after a stalled event loop, an answer already received is read before the abort.
+  const timer = setTimeout(() => setImmediate(() => controller.abort(timeout)), request.timeoutMs);
   try {
     const response = await globalThis.fetch(request.url, {
       method: request.method,

@@ -237,6 +237,7 @@ export class HttpClient implements Requester {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onCallerAbort: (() => void) | undefined;
     let timedOut = false;
+    let settled = false;
     try {
       let response: TransportResponse;
       if (timed !== undefined && callerSignal === undefined) {
@@ -249,9 +250,13 @@ export class HttpClient implements Requester {
         });
       } else {
         const controller = new AbortController();
+        // setImmediate: after a stalled event loop, an answer already received is read before the abort.
         timer = setTimeout(() => {
-          timedOut = true;
-          controller.abort();
+          setImmediate(() => {
+            if (settled) return;
+            timedOut = true;
+            controller.abort();
+          });
         }, timeoutMs);
         onCallerAbort = (): void => controller.abort(callerSignal?.reason);
         callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -317,6 +322,7 @@ export class HttpClient implements Requester {
       );
       return { ok: false, outcome: { kind: info.failure }, error };
     } finally {
+      settled = true;
       if (timer !== undefined) clearTimeout(timer);
       if (onCallerAbort !== undefined) callerSignal?.removeEventListener('abort', onCallerAbort);
     }

@@ -106,12 +106,18 @@ class UndiciHeaders implements HeadersLike {
 class AttemptTimer extends EventEmitter {
   reason: TransportTimeoutError | undefined;
   readonly #timer: ReturnType<typeof setTimeout>;
+  #expiry: ReturnType<typeof setImmediate> | undefined;
 
   constructor(timeoutMs: number) {
     super();
+    // After a stalled event loop (GC, CPU starvation, a synchronous module load) Node runs expired
+    // timers before it reads the sockets, so an answer already received would be thrown away. The
+    // abort waits for the I/O poll of this loop turn: an answer that arrived in time wins.
     this.#timer = setTimeout(() => {
-      this.reason = new TransportTimeoutError(timeoutMs);
-      this.emit('abort');
+      this.#expiry = setImmediate(() => {
+        this.reason = new TransportTimeoutError(timeoutMs);
+        this.emit('abort');
+      });
     }, timeoutMs);
   }
 
@@ -122,6 +128,7 @@ class AttemptTimer extends EventEmitter {
 
   stop(): void {
     clearTimeout(this.#timer);
+    if (this.#expiry !== undefined) clearImmediate(this.#expiry);
   }
 }
 

@@ -45,7 +45,6 @@ export interface BatchItemFailure {
 export type BatchItemResult = BatchItemSuccess | BatchItemFailure;
 
 const API_CHECKS: ValidateSendMessageOptions = { channel: 'api' };
-const SMTP_CHECKS: ValidateSendMessageOptions = { channel: 'smtp' };
 
 /** The platform's limit per batch request. */
 export const BATCH_CHUNK_SIZE = 500;
@@ -80,7 +79,9 @@ export class MessagesResource {
   async send(message: SendMessageInput, options?: SendOptions): Promise<SendResult> {
     if (options?.via === 'smtp') {
       const { via: _via, ...requestOptions } = options;
-      const prepared = await this.#prepare(message, SMTP_CHECKS);
+      // Only the attachments are normalised here: the sender validates the message once, with the
+      // header-injection checks, before nodemailer sees it.
+      const prepared = await this.#context.platform.prepareMessage(message);
       const idempotencyKey = requestOptions.idempotencyKey ?? generateKey();
       const sender = await this.#context.smtp();
       return sender.send(prepared, { ...requestOptions, idempotencyKey });

@@ -1,5 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { AbortError } from '../errors.js';
+import type { SendCancellation } from './send-cancellation.js';
 
 /** The EHLO keyword of a relay that deduplicates on `X-MP-Idempotency-Key` (contract §15). */
 export const IDEMPOTENCY_KEYWORD = 'XMPIDEMPOTENCY';
@@ -52,10 +53,10 @@ export class ConnectionPool {
     this.#settings = settings;
   }
 
-  async acquire(signal: AbortSignal): Promise<PooledConnection> {
+  async acquire(cancel: SendCancellation): Promise<PooledConnection> {
     for (;;) {
       if (this.#closed) throw new AbortError('The SMTP sender is closed', { code: 'smtp_closed' });
-      if (signal.aborted) throw signal.reason;
+      if (cancel.aborted) throw cancel.reason;
       const idle = this.#idle.pop();
       if (idle !== undefined) {
         if (idle.alive) return idle;
@@ -65,7 +66,7 @@ export class ConnectionPool {
       if (this.#open < this.#settings.maxConnections) {
         this.#open++;
         try {
-          return await this.#openConnection(signal);
+          return await this.#openConnection(cancel);
         } catch (error) {
           this.#open--;
           this.#wakeOne();
@@ -74,16 +75,15 @@ export class ConnectionPool {
       }
       await new Promise<void>((resolve, reject) => {
         const wake = (): void => {
-          signal.removeEventListener('abort', onAbort);
+          cancel.clear();
           this.#waiters.delete(wake);
           resolve();
         };
-        const onAbort = (): void => {
-          this.#waiters.delete(wake);
-          reject(signal.reason);
-        };
         this.#waiters.add(wake);
-        signal.addEventListener('abort', onAbort, { once: true });
+        cancel.onAbort((reason) => {
+          this.#waiters.delete(wake);
+          reject(reason);
+        });
       });
     }
   }
@@ -118,7 +118,7 @@ export class ConnectionPool {
     first?.();
   }
 
-  async #openConnection(signal: AbortSignal): Promise<PooledConnection> {
+  async #openConnection(cancel: SendCancellation): Promise<PooledConnection> {
     const connection = new SMTPConnection(this.#settings.connection);
     const pooled: PooledConnection = { connection, idempotent: false, sent: 0, alive: true };
     connection.on('error', () => {
@@ -127,13 +127,8 @@ export class ConnectionPool {
     connection.on('end', () => {
       pooled.alive = false;
     });
-    let abort: (reason: unknown) => void = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      abort = reject;
-    });
+    const aborted = new Promise<never>((_, reject) => cancel.onAbort(reject));
     aborted.catch(() => {});
-    const onAbort = (): void => abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
     try {
       const connected = new Promise<void>((resolve, reject) => {
         connection.once('error', (error) => reject(new OpenConnectionError('connect', error)));
@@ -158,7 +153,7 @@ export class ConnectionPool {
       connection.close();
       throw error;
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      cancel.clear();
     }
   }
 }

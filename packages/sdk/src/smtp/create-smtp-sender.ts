@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import {
   AbortError,
@@ -15,6 +15,7 @@ import { type BuiltMime, buildMime } from './build-mime.js';
 import { classifyFailure } from './classify-failure.js';
 import { ConnectionPool, type PooledConnection } from './connection-pool.js';
 import { smtpOptions } from './smtp-options.js';
+import { SendCancellation } from './send-cancellation.js';
 import { redactSecrets, secretForms, type TraceListener, transcriptLogger } from './transcript.js';
 
 /** reliability.md "SMTP timeouts": the whole send, backoff included. */
@@ -72,19 +73,22 @@ class AttemptFailure extends Error {
 
 const REPLY_ID = /\b(queued as|duplicate of)\s+<?([^\s>]+)>?/i;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, cancel: SendCancellation): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
+    if (cancel.aborted) return reject(cancel.reason);
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      cancel.clear();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    cancel.onAbort((reason) => {
+      clearTimeout(timer);
+      reject(reason);
+    });
   });
+}
+
+function deadlineReason(): DOMException {
+  return new DOMException('deadline', 'TimeoutError');
 }
 
 /**
@@ -130,30 +134,32 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
   const random = options.random ?? Math.random;
   const backoff = options.backoff ?? DEFAULT_SMTP_BACKOFF;
 
-  async function attempt(built: BuiltMime, signal: AbortSignal): Promise<SendInfo> {
+  async function attempt(built: BuiltMime, cancel: SendCancellation): Promise<SendInfo> {
     let pooled: PooledConnection;
     try {
-      pooled = await pool.acquire(signal);
+      pooled = await pool.acquire(cancel);
     } catch (error) {
       throw new AttemptFailure(error, false, false);
     }
     let dotSent = false;
-    const body = Readable.from([built.raw]);
-    body.once('end', () => {
-      dotSent = true;
-    });
-    let abort: (reason: unknown) => void = () => {};
-    const onAbort = (): void => abort(signal.reason);
+    // nodemailer pipes any `message` with a `pipe` method into its dot-escaping DATA stream once the
+    // relay answered 354; ending that stream with the prepared bytes writes the body and the final
+    // dot, without a Readable and its listeners per attempt.
+    const body = {
+      pipe(data: Writable): void {
+        dotSent = true;
+        data.end(built.raw);
+      },
+    };
     try {
       const info = await new Promise<SendInfo>((resolve, reject) => {
-        abort = (reason) => {
+        cancel.onAbort((reason) => {
           pooled.connection.close();
           reject(reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
+        });
         // nodemailer writes its state (mailError, ...) into the envelope object: a fresh one per attempt
         const envelope = { from: built.envelope.from, to: [...built.envelope.to] };
-        pooled.connection.send(envelope, body, (error, result) =>
+        pooled.connection.send(envelope, body as unknown as Readable, (error, result) =>
           error ? reject(error) : resolve(result as SendInfo),
         );
       });
@@ -163,7 +169,7 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
       pool.release(pooled, false);
       throw new AttemptFailure(error, dotSent, pooled.idempotent);
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      cancel.clear();
     }
   }
 
@@ -229,24 +235,22 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
       const deadlineMs = sendOptions.deadline ?? options.deadline ?? DEFAULT_SMTP_DEADLINE_MS;
       const started = Date.now();
       // A cleared timer, not AbortSignal.timeout(): that one keeps a 120 s timer alive per send.
-      const deadlineController = new AbortController();
-      const deadline = deadlineController.signal;
-      const timer = setTimeout(
-        () => deadlineController.abort(new DOMException('deadline', 'TimeoutError')),
-        deadlineMs,
-      );
-      const signal =
-        sendOptions.signal === undefined ? deadline : AbortSignal.any([sendOptions.signal, deadline]);
+      const cancel = new SendCancellation();
+      const timer = setTimeout(() => cancel.abort(deadlineReason(), true), deadlineMs);
+      const { signal } = sendOptions;
+      const onSignal = (): void => cancel.abort(signal?.reason, false);
+      if (signal?.aborted) onSignal();
+      else signal?.addEventListener('abort', onSignal, { once: true });
       try {
         for (let attempts = 1; ; attempts++) {
           try {
-            return toResult(message, built, await attempt(built, signal), idempotencyKey);
+            return toResult(message, built, await attempt(built, cancel), idempotencyKey);
           } catch (error) {
             if (!(error instanceof AttemptFailure)) throw error;
             let final: MailPlatformError;
             let retry = false;
-            if (signal.aborted) {
-              final = abortFailure(signal.reason, error, deadline.aborted);
+            if (cancel.aborted) {
+              final = abortFailure(cancel.reason, error, cancel.deadlineHit);
             } else if (isMailPlatformError(error.failure)) {
               final = error.failure;
             } else {
@@ -264,12 +268,12 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
             const delay = backoffDelay(attempts, random, undefined, backoff);
             if (Date.now() - started + delay >= deadlineMs) throw final;
             try {
-              await sleep(delay, signal);
+              await sleep(delay, cancel);
             } catch (reason) {
               const interrupted = abortFailure(
                 reason,
                 new AttemptFailure(reason, false, false),
-                deadline.aborted,
+                cancel.deadlineHit,
               );
               interrupted.idempotencyKey = idempotencyKey;
               interrupted.attempts = attempts;
@@ -279,6 +283,7 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpResultSender {
         }
       } finally {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onSignal);
       }
     },
     close: () => pool.close(),
