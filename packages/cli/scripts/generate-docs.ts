@@ -45,11 +45,16 @@ const EXAMPLES: Record<string, string[]> = {
   ],
   'webhooks trigger': ['mailplatform webhooks trigger message.bounced --from ordre@shop.dk'],
   dev: ['mailplatform dev', 'mailplatform dev --demo', 'mailplatform dev --data-dir .mailplatform/dev'],
-  doctor: ['mailplatform doctor --domain shop.dk'],
+  doctor: ['mailplatform doctor --domain shop.dk', 'mailplatform doctor --smtp'],
   completion: ['mailplatform completion bash > /etc/bash_completion.d/mailplatform'],
 };
 
 const NOTES: Record<string, string> = {
+  send: '`--trace` writes the exchange to stderr with the key redacted. Over the API: method, URL, status, attempt, time and request id. Over SMTP (`--via smtp`): the whole dialogue, swaks-style (` -> ` client, `<-  ` server, `===` notes), with every AUTH line shown as `AUTH PLAIN [redacted]`. With `--count`, a TTY stderr shows a progress line.',
+  doctor:
+    '`--smtp` opens one session to the relay (MAILPLATFORM_SMTP_HOST/PORT or the profile; default smtp.mailplatform.dk:587) and reports each step: connect (the greeting), EHLO (the extensions), TLS (implicit on 465, else STARTTLS when offered; required unless the relay is on loopback, where the sandbox\'s self-signed certificate is accepted), and AUTH PLAIN with the API key as password. No mail is sent. Any failing step exits 8.',
+  'reports export':
+    'With `--wait`, a spinner on stderr shows the job status while it runs (only on a terminal; never with `--quiet` or `TERM=dumb`). `--out` writes the file atomically (a temp file in the same directory, then a rename), exactly as downloaded.',
   'templates pull':
     'Each template becomes `<dir>/<alias>/template.json` (alias, name, subject, `layout: true` for a layout, `layoutAlias` for a template that uses one, locale, timezone) plus `content.html` and `content.txt`.',
   'templates push':

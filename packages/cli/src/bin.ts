@@ -2,9 +2,16 @@
 import { homedir } from 'node:os';
 import { isatty } from 'node:tty';
 import type { CliContext } from './context.js';
-import { runCli } from './run.js';
+import { VERSION } from './version.js';
 
-// The only file that touches `process`. The SDK, the sandbox and nodemailer load inside the commands.
+// The only file that touches `process`. The SDK, the sandbox and nodemailer load inside the commands;
+// a bare `--version` does not even load commander (cli.md §10 start-up budget).
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  process.stdout.write(`${VERSION}\n`);
+  process.exit(0);
+}
+const { runCli } = await import('./run.js');
 const controller = new AbortController();
 let interrupted = false;
 process.on('SIGINT', () => {
@@ -42,6 +49,6 @@ const ctx: CliContext = {
   },
 };
 
-runCli(process.argv.slice(2), ctx).then((code) => {
+runCli(argv, ctx).then((code) => {
   process.exitCode = interrupted ? 130 : code;
 });

@@ -217,7 +217,11 @@ export async function probeSmtp(target: SmtpProbeTarget): Promise<ProbeStep[]> {
       return steps;
     }
     step = 'SMTP AUTH';
-    const mechanisms = [...offered].find((e) => e.startsWith('AUTH '))?.split(/\s+/).slice(1) ?? [];
+    const mechanisms =
+      [...offered]
+        .find((e) => e.startsWith('AUTH '))
+        ?.split(/\s+/)
+        .slice(1) ?? [];
     if (!mechanisms.includes('PLAIN')) {
       steps.push({
         check: step,

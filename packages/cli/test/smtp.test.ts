@@ -131,7 +131,9 @@ describe('doctor --smtp', () => {
     ]);
     expect(rows[0]?.detail).toMatch(new RegExp(`^${smtp.hostname}:${smtp.port}: 220 `));
     expect(rows[1]?.detail).toContain('STARTTLS');
-    expect(rows[2]?.detail).toMatch(/^TLSv1\.[23] \S+ via STARTTLS, certificate not verified \(loopback relay\)$/);
+    expect(rows[2]?.detail).toMatch(
+      /^TLSv1\.[23] \S+ via STARTTLS, certificate not verified \(loopback relay\)$/,
+    );
     expect(rows[3]?.detail).toBe('user apikey: 235 2.7.0 Authentication successful');
     expectNoLeak(result.stdout, key);
     expectNoAuthBlob(result.stdout, 'apikey', key);

@@ -1,8 +1,9 @@
 // stats, reports export, webhooks (list/create/delete/test/trigger/listen) and the spinners, through the
 // program with fake streams against the real sandbox (HTTP API, SMTP relay and SSE stream on port 0).
+
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createSandbox, type Sandbox } from '@mailplatform/sandbox';
@@ -196,7 +197,16 @@ describe('stats', () => {
     } finally {
       await tty.cleanup();
     }
-    const piped = await cli.run(['stats', '--group-by', 'tag', '--since', '1d', '--metrics', 'sent', '--chart']);
+    const piped = await cli.run([
+      'stats',
+      '--group-by',
+      'tag',
+      '--since',
+      '1d',
+      '--metrics',
+      'sent',
+      '--chart',
+    ]);
     expect(piped.stdout).not.toContain('█');
     expect(piped.stdout.trim().split('\n').sort()).toEqual(['news\t1', 'order\t2']);
   });
@@ -239,7 +249,12 @@ describe('reports export', () => {
     const [header, ...rows] = parseCsv(text.slice(1));
     expect(header?.slice(0, 4)).toEqual(['email', 'reason', 'bounceClass', 'bounceType']);
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.slice(0, 4)).toEqual([`hard-bounce+s3@${SIM}`, 'hard_bounce', 'hard', 'mailbox_not_found']);
+    expect(rows[0]?.slice(0, 4)).toEqual([
+      `hard-bounce+s3@${SIM}`,
+      'hard_bounce',
+      'hard',
+      'mailbox_not_found',
+    ]);
     expect((await readdir(cli.home)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect((await stat(out)).mode & 0o777).toBe(0o644);
   });
@@ -262,7 +277,12 @@ describe('reports export', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
-      expect.objectContaining({ recipient: `hard-bounce+s3@${SIM}`, class: 'hard', smtpCode: 550, tag: 'news' }),
+      expect.objectContaining({
+        recipient: `hard-bounce+s3@${SIM}`,
+        class: 'hard',
+        smtpCode: 550,
+        tag: 'news',
+      }),
     ]);
     const out = join(cli.home, 'bounces.ndjson');
     const saved = await cli.run([
@@ -385,7 +405,10 @@ describe('webhooks', () => {
     expect(table.stderr).toBe('the secret is shown only now: store it (MAILPLATFORM_WEBHOOK_SECRET)\n');
     const second = /^id +(wh_\w+)$/m.exec(table.stdout)?.[1] ?? '';
 
-    const json = JSON.parse((await cli.run(['webhooks', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    const json = JSON.parse((await cli.run(['webhooks', 'list', '--json'])).stdout) as Record<
+      string,
+      unknown
+    >[];
     expect(json.map((w) => w.id).sort()).toEqual([endpoint.id, second].sort());
     expect(json.every((w) => !('secret' in w))).toBe(true);
     const csv = parseCsv((await cli.run(['webhooks', 'list', '--csv', 'id,url,enabled'])).stdout);
@@ -437,15 +460,21 @@ describe('webhooks', () => {
     const triggered = JSON.parse(result.stdout) as { type: string; to: string; messageId: string };
     expect(triggered).toMatchObject({ type: 'message.bounced', to: `hard-bounce+cli@${SIM}` });
     await advanceClock('PT10M');
-    const events = JSON.parse((await cli.run(['messages', 'events', triggered.messageId, '--json'])).stdout) as {
+    const events = JSON.parse(
+      (await cli.run(['messages', 'events', triggered.messageId, '--json'])).stdout,
+    ) as {
       type: string;
     }[];
     expect(events.map((e) => e.type)).toContain('message.bounced');
     const plain = await cli.run(['webhooks', 'trigger', 'message.opened', '--from', FROM]);
-    expect(plain.stdout).toMatch(new RegExp(`^sent msg_\\w+ to open\\+cli@${SIM}: expect message\\.opened\\n$`));
+    expect(plain.stdout).toMatch(
+      new RegExp(`^sent msg_\\w+ to open\\+cli@${SIM}: expect message\\.opened\\n$`),
+    );
     const unknown = await cli.run(['webhooks', 'trigger', 'message.nope', '--from', FROM]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: cannot trigger "message\.nope"\n {2}hint: event types: message\.delivered, /);
+    expect(unknown.stderr).toMatch(
+      /^error: cannot trigger "message\.nope"\n {2}hint: event types: message\.delivered, /,
+    );
   });
 
   it('listen --forward-to relays the real SSE stream, re-signed with the printed secret', async () => {

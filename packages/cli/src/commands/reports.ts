@@ -41,7 +41,11 @@ export async function reportsExport(s: Session, o: ReportsExportOptions): Promis
     s.out.object(created);
     return;
   }
-  const spinner = await startSpinner(s.ctx, s.out.settings.progress, `export ${created.id}: ${created.status}`);
+  const spinner = await startSpinner(
+    s.ctx,
+    s.out.settings.progress,
+    `export ${created.id}: ${created.status}`,
+  );
   let done: Awaited<ReturnType<typeof client.exports.waitFor>>;
   try {
     done = await client.exports.waitFor(created.id, {

@@ -1,7 +1,9 @@
 import type { SandboxCore } from '../core/sandbox-core.js';
 import { json, type Route } from '../http/types.js';
 import type { EventFilters } from '../storage/event-store.js';
-import { pageRequest, queryTime } from '../storage/pagination.js';
+import { pageRequest, queryFilters } from '../storage/pagination.js';
+
+const EVENT_FILTERS = ['recipient', 'messageId', 'stream', 'tag'] as const;
 
 export function eventRoutes(core: SandboxCore): Route[] {
   return [
@@ -14,16 +16,8 @@ export function eventRoutes(core: SandboxCore): Route[] {
         const types = [...q.getAll('type'), ...q.getAll('type[]')]
           .flatMap((t) => t.split(','))
           .filter(Boolean);
-        const filters: EventFilters = {};
+        const filters: EventFilters = queryFilters(q, EVENT_FILTERS);
         if (types.length > 0) filters.types = types;
-        for (const name of ['recipient', 'messageId', 'stream', 'tag'] as const) {
-          const value = q.get(name);
-          if (value) filters[name] = value;
-        }
-        const since = queryTime(q, 'since');
-        const until = queryTime(q, 'until');
-        if (since) filters.since = since;
-        if (until) filters.until = until;
         return json(200, core.events.list(ctx.auth!.namespace, filters, pageRequest(q, filters)));
       },
     },
@@ -33,15 +27,7 @@ export function eventRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       handler: (ctx) => {
         const q = ctx.query;
-        const filters: EventFilters = { types: ['message.bounced'] };
-        for (const name of ['recipient', 'messageId', 'stream', 'tag'] as const) {
-          const value = q.get(name);
-          if (value) filters[name] = value;
-        }
-        const since = queryTime(q, 'since');
-        const until = queryTime(q, 'until');
-        if (since) filters.since = since;
-        if (until) filters.until = until;
+        const filters: EventFilters = { ...queryFilters(q, EVENT_FILTERS), types: ['message.bounced'] };
         const bounceClass = q.get('class');
         const bounceType = q.get('type');
         const listFilters = { ...filters, class: bounceClass, type: bounceType };

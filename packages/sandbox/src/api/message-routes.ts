@@ -4,7 +4,7 @@ import { json, type RequestContext, type Route } from '../http/types.js';
 import { validateMessage } from '../pipeline/validate-message.js';
 import type { StoredMessage } from '../storage/json-types.js';
 import type { MessageFilters } from '../storage/message-store.js';
-import { pageRequest, queryTime } from '../storage/pagination.js';
+import { pageRequest, queryFilters } from '../storage/pagination.js';
 import { messageView } from './message-view.js';
 
 const MAX_BATCH = 500;
@@ -129,16 +129,15 @@ export function messageRoutes(core: SandboxCore): Route[] {
           const m = /^metadata\[(.+)\]$/.exec(key);
           if (m) metadata[m[1]!] = value;
         }
-        const filters: MessageFilters = {};
-        for (const name of ['recipient', 'from', 'tag', 'stream', 'status', 'subject'] as const) {
-          const value = q.get(name);
-          if (value) filters[name] = value;
-        }
+        const filters: MessageFilters = queryFilters(q, [
+          'recipient',
+          'from',
+          'tag',
+          'stream',
+          'status',
+          'subject',
+        ] as const);
         if (Object.keys(metadata).length > 0) filters.metadata = metadata;
-        const since = queryTime(q, 'since');
-        const until = queryTime(q, 'until');
-        if (since) filters.since = since;
-        if (until) filters.until = until;
         const page = core.messages.list(ns(ctx), filters, pageRequest(q, filters));
         return json(200, { ...page, data: page.data.map((m) => messageView(core, m)) });
       },

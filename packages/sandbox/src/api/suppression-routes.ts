@@ -4,7 +4,7 @@ import { parseBody } from '../http/parse-body.js';
 import { ProblemError } from '../http/problem.js';
 import { json, type Route } from '../http/types.js';
 import type { Suppression } from '../storage/json-types.js';
-import { pageRequest, queryTime } from '../storage/pagination.js';
+import { pageRequest, queryFilters } from '../storage/pagination.js';
 import type { SuppressionFilters } from '../storage/suppression-store.js';
 
 const _REASONS: ReadonlySet<string> = new Set([
@@ -24,15 +24,7 @@ export function suppressionRoutes(core: SandboxCore): Route[] {
       auth: 'key',
       handler: (ctx) => {
         const q = ctx.query;
-        const filters: SuppressionFilters = {};
-        for (const name of ['email', 'stream', 'reason'] as const) {
-          const value = q.get(name);
-          if (value) filters[name] = value;
-        }
-        const since = queryTime(q, 'since');
-        const until = queryTime(q, 'until');
-        if (since) filters.since = since;
-        if (until) filters.until = until;
+        const filters: SuppressionFilters = queryFilters(q, ['email', 'stream', 'reason'] as const);
         return json(200, core.suppressions.list(ctx.auth!.namespace, filters, pageRequest(q, filters)));
       },
     },

@@ -1,3 +1,4 @@
+import { BounceClassSchema, BounceTypeSchema } from '@mailplatform/sdk/schemas';
 import raw from './rules.json' with { type: 'json' };
 import type { BounceClass, BounceType, DeferralReason, SmtpPhase, TransportFailure } from './types.js';
 
@@ -29,25 +30,9 @@ export interface BounceRules {
   basicCodes: BasicCodeRule[];
 }
 
-const CLASSES = new Set<string>(['hard', 'soft', 'block', 'undetermined']);
-const TYPES = new Set<string>([
-  'mailbox_not_found',
-  'invalid_address',
-  'domain_not_found',
-  'mailbox_disabled',
-  'mailbox_full',
-  'host_unreachable',
-  'delivery_expired',
-  'rate_limited',
-  'message_too_large',
-  'content_rejected',
-  'reputation_block',
-  'auth_failed',
-  'policy_block',
-  'relay_denied',
-  'protocol_error',
-  'undetermined',
-]);
+// The contract's classes and types: the rule file may only use these.
+const CLASSES = new Set<string>(BounceClassSchema.options);
+const TYPES = new Set<string>(BounceTypeSchema.options);
 const REASONS = new Set<string>([
   'greylisted',
   'rate_limited',

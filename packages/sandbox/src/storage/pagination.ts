@@ -104,3 +104,20 @@ export function queryTime(query: URLSearchParams, name: string): string | undefi
   }
   return new Date(ms).toISOString();
 }
+
+/** The plain string filters a list route accepts, plus `since`/`until` checked as timestamps. */
+export function queryFilters<K extends string>(
+  query: URLSearchParams,
+  names: readonly K[],
+): Partial<Record<K | 'since' | 'until', string>> {
+  const filters: Partial<Record<K | 'since' | 'until', string>> = {};
+  for (const name of names) {
+    const value = query.get(name);
+    if (value) filters[name] = value;
+  }
+  const since = queryTime(query, 'since');
+  const until = queryTime(query, 'until');
+  if (since) filters.since = since;
+  if (until) filters.until = until;
+  return filters;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { EVENT_TYPES } from '../event-types.js';
 import { BounceDetailsSchema, BounceTypeSchema } from './bounces.js';
 import {
   ApiVersionSchema,
@@ -17,28 +18,7 @@ import { ListQueryBaseSchema } from './pagination.js';
 import { toFieldErrors } from './problem.js';
 import { SuppressionOriginSchema, SuppressionReasonSchema } from './suppressions.js';
 
-export const EVENT_TYPES = [
-  'message.queued',
-  'message.scheduled',
-  'message.cancelled',
-  'message.delivered',
-  'message.deferred',
-  'message.bounced',
-  'message.suppressed',
-  'message.failed',
-  'message.opened',
-  'message.clicked',
-  'message.complained',
-  'message.unsubscribed',
-  'message.auto_replied',
-  'suppression.created',
-  'suppression.deleted',
-  'domain.verified',
-  'domain.failed',
-  'export.completed',
-  'export.failed',
-  'webhook.disabled',
-] as const;
+export { EVENT_TYPES };
 
 export const EventTypeSchema = z.enum(EVENT_TYPES).meta({
   id: 'EventType',

@@ -14,8 +14,8 @@ import type { SmtpSender, SmtpSenderContext, SmtpSendOptions } from '../smtp-sen
 import { type BuiltMime, buildMime } from './build-mime.js';
 import { classifyFailure } from './classify-failure.js';
 import { ConnectionPool, type PooledConnection } from './connection-pool.js';
-import { smtpOptions } from './smtp-options.js';
 import { SendCancellation } from './send-cancellation.js';
+import { smtpOptions } from './smtp-options.js';
 import { redactSecrets, secretForms, type TraceListener, transcriptLogger } from './transcript.js';
 
 /** reliability.md "SMTP timeouts": the whole send, backoff included. */

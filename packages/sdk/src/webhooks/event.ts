@@ -3,31 +3,9 @@
  * that verifying a webhook loads no schema library. The full schemas live in `../schemas/`.
  */
 
-/** The event types this SDK version knows (the same list as `EVENT_TYPES` in `../schemas/events.ts`). */
-export const EVENT_TYPES = [
-  'message.queued',
-  'message.scheduled',
-  'message.cancelled',
-  'message.delivered',
-  'message.deferred',
-  'message.bounced',
-  'message.suppressed',
-  'message.failed',
-  'message.opened',
-  'message.clicked',
-  'message.complained',
-  'message.unsubscribed',
-  'message.auto_replied',
-  'suppression.created',
-  'suppression.deleted',
-  'domain.verified',
-  'domain.failed',
-  'export.completed',
-  'export.failed',
-  'webhook.disabled',
-] as const;
+import { EVENT_TYPES, type EventType } from '../event-types.js';
 
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType };
 
 export interface EventEnvelope<T extends string = string> {
   id: string;
