@@ -52,7 +52,7 @@ const EXAMPLES: Record<string, string[]> = {
 const NOTES: Record<string, string> = {
   send: '`--trace` writes the exchange to stderr with the key redacted. Over the API: method, URL, status, attempt, time and request id. Over SMTP (`--via smtp`): the whole dialogue, swaks-style (` -> ` client, `<-  ` server, `===` notes), with every AUTH line shown as `AUTH PLAIN [redacted]`. With `--count`, a TTY stderr shows a progress line.',
   doctor:
-    '`--smtp` opens one session to the relay (MAILPLATFORM_SMTP_HOST/PORT or the profile; default smtp.mailplatform.dk:587) and reports each step: connect (the greeting), EHLO (the extensions), TLS (implicit on 465, else STARTTLS when offered; required unless the relay is on loopback, where the sandbox\'s self-signed certificate is accepted), and AUTH PLAIN with the API key as password. No mail is sent. Any failing step exits 8.',
+    "`--smtp` opens one session to the relay (MAILPLATFORM_SMTP_HOST/PORT or the profile; default smtp.mailplatform.dk:587) and reports each step: connect (the greeting), EHLO (the extensions), TLS (implicit on 465, else STARTTLS when offered; required unless the relay is on loopback, where the sandbox's self-signed certificate is accepted), and AUTH PLAIN with the API key as password. No mail is sent. Any failing step exits 8.",
   'reports export':
     'With `--wait`, a spinner on stderr shows the job status while it runs (only on a terminal; never with `--quiet` or `TERM=dumb`). `--out` writes the file atomically (a temp file in the same directory, then a rename), exactly as downloaded.',
   'templates pull':

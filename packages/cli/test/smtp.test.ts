@@ -110,6 +110,32 @@ describe('send --via smtp --trace', () => {
     expectNoLeak(result.stderr + result.stdout, bad);
     expectNoAuthBlob(result.stderr, 'apikey', bad);
   });
+
+  it('a rejection reports the SMTP stage and codes, as text and in the JSON error (exit 10)', async () => {
+    const reject = async () => {
+      const response = await fetch(`${sandbox.url}/sandbox/v1/chaos/next`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ phase: 'rcptTo', code: 550, message: '5.1.1 No such user here' }),
+      });
+      expect(response.status).toBe(204);
+    };
+    const argv = ['send', '--via', 'smtp', '--to', `delivered@${SIM}`, '--from', 'ordre@shop.dk'];
+    await reject();
+    const json = await cli.run([...argv, '--subject', 'S', '--text', 'T', '--json']);
+    expect(json.code).toBe(10);
+    expect(JSON.parse(json.stderr).error).toMatchObject({
+      stage: 'rcpt',
+      smtpCode: 550,
+      enhancedCode: '5.1.1',
+      retryable: false,
+    });
+    await reject();
+    const text = await cli.run([...argv, '--subject', 'S', '--text', 'T']);
+    expect(text.code).toBe(10);
+    expect(text.stderr).toMatch(/^ {2}smtp: stage rcpt, 550 5\.1\.1$/m);
+    expectNoLeak(json.stderr + text.stderr, key);
+  });
 });
 
 describe('doctor --smtp', () => {

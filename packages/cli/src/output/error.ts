@@ -10,6 +10,10 @@ export interface ErrorBody {
   requestId: string | null;
   retryable: boolean;
   hint: string | null;
+  /** SMTP failures (cli.md §7): the stage (`auth`, `rcpt`, …), the reply code and the enhanced code. */
+  stage?: string;
+  smtpCode?: number;
+  enhancedCode?: string;
 }
 
 const HINTS: Partial<Record<ExitCodeValue, string>> = {
@@ -50,6 +54,9 @@ export function errorBody(error: unknown, exitCode: ExitCodeValue): ErrorBody {
       : ambiguous
         ? 'the message may have been delivered: check `mailplatform messages list` before sending again'
         : (HINTS[exitCode] ?? null);
+  const stage = field(error, 'stage', isString);
+  const smtpCode = field(error, 'smtpCode', isNumber);
+  const enhancedCode = field(error, 'enhancedCode', isString);
   return {
     code,
     message: redact(message),
@@ -57,6 +64,9 @@ export function errorBody(error: unknown, exitCode: ExitCodeValue): ErrorBody {
     requestId: field(error, 'requestId', isString),
     retryable: (error as { retryable?: unknown }).retryable === true,
     hint,
+    ...(stage === null ? {} : { stage }),
+    ...(smtpCode === null ? {} : { smtpCode }),
+    ...(enhancedCode === null ? {} : { enhancedCode }),
   };
 }
 
@@ -66,6 +76,10 @@ export function formatError(body: ErrorBody, json: boolean, secrets: readonly st
   const lines = [`error: ${body.message}`];
   if (body.status !== null) lines.push(`  status: ${body.status}`);
   if (body.requestId) lines.push(`  request id: ${body.requestId}`);
+  if (body.stage !== undefined || body.smtpCode !== undefined) {
+    const reply = [body.smtpCode, body.enhancedCode].filter((v) => v !== undefined).join(' ');
+    lines.push(`  smtp: ${[body.stage && `stage ${body.stage}`, reply].filter(Boolean).join(', ')}`);
+  }
   if (body.hint) lines.push(`  hint: ${body.hint}`);
   return redact(lines.map((l) => `${l}\n`).join(''), secrets);
 }
