@@ -10,6 +10,7 @@ import {
   validateSendMessage,
 } from '../validation/index.js';
 import { type MailplatformHeaders, mailplatformHeaders } from './mailplatform-headers.js';
+import { serializeMime } from './serialize-mime.js';
 
 export type RecipientType = 'to' | 'cc' | 'bcc';
 
@@ -142,7 +143,7 @@ export async function buildMime(message: SendMessageRequest, idempotencyKey: str
     for (const address of addresses) recipientTypes.set(address.email.toLowerCase(), type);
   }
   return {
-    raw: await node.build(),
+    raw: serializeMime(node) ?? (await node.build()),
     envelope: { from: envelope.from || from.email, to: envelope.to },
     recipientTypes,
     messageId,
