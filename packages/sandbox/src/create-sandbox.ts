@@ -24,6 +24,7 @@ import { RelayTransport } from './pipeline/relay-transport.js';
 import { createSmtpRelay, type SmtpRelay } from './smtp/index.js';
 import { connectSandbox } from './test-helper/connect-sandbox.js';
 import type { SandboxHelper } from './test-helper/types.js';
+import { webRoutes } from './web/web-routes.js';
 import type { WebhookOptions } from './webhooks/webhook-dispatcher.js';
 
 export interface SandboxOptions {
@@ -105,6 +106,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...statsRoutes(core),
     ...exportRoutes(core),
     ...webhookRoutes(core),
+    ...webRoutes(core),
   );
   const eventStream = eventStreamListener(core, { acceptAnyKey });
   const api = createRequestListener({

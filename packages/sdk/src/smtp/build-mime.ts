@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { InvalidHeaderError, ValidationError } from '../errors.js';
 import type { Address } from '../schemas/common.js';
@@ -129,6 +129,8 @@ export async function buildMime(message: SendMessageRequest, idempotencyKey: str
     headers: { ...message.headers, ...control },
     attachments,
     messageId,
+    // one random part per message instead of nodemailer's randomBytes(8) per MIME node
+    baseBoundary: randomUUID(),
     disableFileAccess: true,
     disableUrlAccess: true,
   });
