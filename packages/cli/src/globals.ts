@@ -18,4 +18,6 @@ export interface GlobalOptions {
   maxRetries?: string;
   debug?: string | boolean;
   config?: string;
+  /** `send --smtp-url` and `doctor --smtp-url`: a command option, seen here through `optsWithGlobals()`. */
+  smtpUrl?: string;
 }

@@ -116,6 +116,10 @@ export function createProgram(ctx: CliContext): Command {
         .choices(['api', 'smtp'])
         .default('api'),
     )
+    .option(
+      '--smtp-url <url>',
+      'with --via smtp: the relay, smtp://[user@]host[:port] or smtps://… (default: MAILPLATFORM_SMTP_URL, the profile\'s smtpUrl, smtp.mailplatform.dk:587)',
+    )
     .option('--dry-run', 'print the request (key redacted) and send nothing')
     .option('--trace', 'print a transcript of the request on stderr (key redacted)')
     .option('--count <n>', 'send N copies (a bounded load test; more than 10 needs --yes)')
@@ -349,6 +353,7 @@ export function createProgram(ctx: CliContext): Command {
     .option('--domain <domain>', 'check SPF, DKIM and DMARC of this sender domain')
     .option('--dkim-selector <selector>', 'DKIM selector', 'mp')
     .option('--smtp', 'probe the SMTP relay: connect, EHLO, TLS (STARTTLS or 465), AUTH with the key')
+    .option('--smtp-url <url>', 'with --smtp: the relay to probe (as send --smtp-url)')
     .action(run(async () => (await import('./commands/doctor.js')).doctor));
 
   const config = program.command('config').description('settings of the user config');

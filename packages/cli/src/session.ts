@@ -5,6 +5,7 @@ import { CancelledError, CredentialsError, UsageError } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import { resolveOutput } from './output/mode.js';
 import { loadPaint, Printer } from './output/printer.js';
+import { parseSmtpUrl } from './smtp-url.js';
 
 /** What every command receives: the context, the resolved settings, a printer and a lazy client. */
 export interface Session {
@@ -71,18 +72,12 @@ export async function openSession(ctx: CliContext, globals: GlobalOptions): Prom
       if (mode === 'live' && ctx.stderrIsTTY)
         ctx.stderr.write(`${out.paint.red(out.paint.bold(' LIVE '))}\n`);
     }
-    const smtpHost = ctx.env.MAILPLATFORM_SMTP_HOST ?? settings.profileConfig.smtpHost;
-    const smtpPort = ctx.env.MAILPLATFORM_SMTP_PORT ?? settings.profileConfig.smtpPort;
-    const smtpUser = ctx.env.MAILPLATFORM_SMTP_USER;
-    const smtp = {
-      ...(smtpHost ? { host: smtpHost } : {}),
-      ...(smtpPort ? { port: Number(smtpPort) } : {}),
-      ...(smtpUser ? { user: smtpUser } : {}),
-    };
+    // Always explicit when set: the SDK then ignores MAILPLATFORM_SMTP_URL, already weighed here.
+    const smtp = settings.smtpUrl ? parseSmtpUrl(settings.smtpUrl) : undefined;
     return {
       apiKey: key.value,
       baseUrl: settings.baseUrl,
-      ...(Object.keys(smtp).length > 0 ? { smtp } : {}),
+      ...(smtp ? { smtp } : {}),
       ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
       ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),

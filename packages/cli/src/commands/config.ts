@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { isOutputMode, OUTPUT_MODES } from '../output/mode.js';
 import { maskSecret } from '../redact.js';
 import type { Session } from '../session.js';
+import { parseSmtpUrl } from '../smtp-url.js';
 
 function profileKey(key: string): ProfileKey {
   if (key === 'apiKey' || key === 'api_key') {
@@ -24,7 +25,7 @@ function checkValue(key: ProfileKey, value: string): void {
     throw new UsageError('mode must be test or live');
   if (key === 'baseUrl' && !/^https?:\/\/[^\s/]+/.test(value))
     throw new UsageError(`baseUrl must be an http(s) URL, got "${value}"`);
-  if (key === 'smtpPort' && !/^\d+$/.test(value)) throw new UsageError('smtpPort must be a port number');
+  if (key === 'smtpUrl') parseSmtpUrl({ value, source: 'smtpUrl' });
 }
 
 export async function configGet(s: Session, _options: object, [key = '']: string[]): Promise<void> {

@@ -84,7 +84,7 @@ export async function dev(s: Session, o: DevOptions): Promise<void> {
     ...config.profiles[SANDBOX_PROFILE],
     baseUrl: sandbox.url,
     mode: 'test',
-    ...(smtp ? { smtpHost: smtp.hostname, smtpPort: smtp.port } : {}),
+    ...(sandbox.smtpUrl ? { smtpUrl: sandbox.smtpUrl } : {}),
   };
   credentials.profiles[SANDBOX_PROFILE] = { apiKey };
   await store.writeCredentials(credentials);

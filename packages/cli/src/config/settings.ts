@@ -3,6 +3,7 @@ import { parseDuration, parseInteger } from '../duration.js';
 import { UsageError } from '../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { configPaths } from './paths.js';
+import type { SmtpUrlSetting } from '../smtp-url.js';
 import { findProjectConfig, type ProjectConfig } from './project-file.js';
 import { type ConfigFile, ConfigStore, type CredentialsFile, type ProfileConfig } from './store.js';
 
@@ -27,6 +28,8 @@ export interface Settings {
   baseUrl: string;
   timeout: number | undefined;
   maxRetries: number | undefined;
+  /** `--smtp-url` > `MAILPLATFORM_SMTP_URL` > the profile's `smtpUrl`; none: the SDK's default relay. */
+  smtpUrl: SmtpUrlSetting | undefined;
 }
 
 export function keyMode(key: string): 'live' | 'test' | undefined {
@@ -68,5 +71,12 @@ export async function resolveSettings(ctx: CliContext, globals: GlobalOptions): 
     baseUrl: globals.baseUrl ?? env.MAILPLATFORM_BASE_URL ?? profileConfig.baseUrl ?? DEFAULT_BASE_URL,
     timeout: timeoutText === undefined ? undefined : parseDuration(timeoutText, '--timeout'),
     maxRetries: retriesText === undefined ? undefined : parseInteger(retriesText, '--max-retries'),
+    smtpUrl: globals.smtpUrl
+      ? { value: globals.smtpUrl, source: '--smtp-url' }
+      : env.MAILPLATFORM_SMTP_URL?.trim()
+        ? { value: env.MAILPLATFORM_SMTP_URL.trim(), source: 'MAILPLATFORM_SMTP_URL' }
+        : profileConfig.smtpUrl
+          ? { value: profileConfig.smtpUrl, source: `the smtpUrl setting of profile "${profile}"` }
+          : undefined,
   };
 }

@@ -9,8 +9,8 @@ export interface ProfileConfig {
   output?: string;
   defaultFrom?: string;
   mode?: 'test' | 'live';
-  smtpHost?: string;
-  smtpPort?: string;
+  /** `smtp://[user@]host[:port]` or `smtps://…`, as `MAILPLATFORM_SMTP_URL`. */
+  smtpUrl?: string;
   templatesDir?: string;
 }
 
@@ -19,8 +19,7 @@ export const PROFILE_KEYS = [
   'output',
   'defaultFrom',
   'mode',
-  'smtpHost',
-  'smtpPort',
+  'smtpUrl',
   'templatesDir',
 ] as const;
 export type ProfileKey = (typeof PROFILE_KEYS)[number];

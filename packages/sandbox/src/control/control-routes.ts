@@ -1,4 +1,10 @@
-import { ChaosSchema, type SimulateResponse } from '@mailplatform/sdk/schemas';
+import {
+  ChaosNextSchema,
+  ChaosSchema,
+  type SimulateEvent,
+  SimulateRequestSchema,
+  type SimulateResponse,
+} from '@mailplatform/sdk/schemas';
 import { requireMessage } from '../api/message-routes.js';
 import type { SandboxCore } from '../core/sandbox-core.js';
 import { parseBody } from '../http/parse-body.js';
@@ -7,7 +13,6 @@ import { json, type RequestContext, type Route } from '../http/types.js';
 import type { StoredMessage } from '../storage/json-types.js';
 import { parseDuration } from '../time/index.js';
 import { SANDBOX_VERSION } from '../version.js';
-import type { ChaosNext } from './chaos-state.js';
 import { inboxMessage, inboxSummary } from './inbox-view.js';
 
 const MAX_WAIT_MS = 30_000;
@@ -40,6 +45,21 @@ function duration(value: unknown, pointer: string): number {
     { pointer, code: 'invalid_duration', message: 'Expected an ISO 8601 duration (PT6H) or milliseconds' },
   ]);
 }
+
+/** `options.at` of a simulated event: `+PT5M` from now on the virtual clock, or an RFC 3339 timestamp. */
+function simulateAt(now: number, at: string): number {
+  return at.startsWith('+') ? now + duration(at.slice(1), '/options/at') : Date.parse(at);
+}
+
+const SIMULATED_TYPES: Record<SimulateEvent, string> = {
+  open: 'message.opened',
+  click: 'message.clicked',
+  bounce: 'message.bounced',
+  deferred: 'message.deferred',
+  complaint: 'message.complained',
+  unsubscribe: 'message.unsubscribed',
+  auto_reply: 'message.auto_replied',
+};
 
 /** `wait=` of the inbox: `10s`, `500ms`, bare seconds (`10`) or an ISO 8601 duration (`PT10S`). */
 function waitMs(wait: string): number {
@@ -133,40 +153,15 @@ export function controlRoutes(core: SandboxCore): Route[] {
       auth: 'test',
       handler: async (ctx) => {
         const message = requireMessage(core, ctx);
-        const body = isRecord(ctx.body) ? ctx.body : {};
-        const event = body.event;
-        const types: Record<string, string> = {
-          open: 'message.opened',
-          click: 'message.clicked',
-          bounce: 'message.bounced',
-          deferred: 'message.deferred',
-          complaint: 'message.complained',
-          unsubscribe: 'message.unsubscribed',
-          auto_reply: 'message.auto_replied',
-        };
-        if (typeof event !== 'string' || !types[event]) {
-          throw validationFailed([
-            {
-              pointer: '/event',
-              code: 'invalid_enum',
-              message: `event must be one of ${Object.keys(types).join(', ')}`,
-            },
-          ]);
-        }
+        const { event, recipient: address, options } = parseBody(SimulateRequestSchema, ctx.body);
         const recipients = core.messages.recipients(message.id);
         const recipient =
-          typeof body.recipient === 'string'
-            ? recipients.find((r) => r.email === (body.recipient as string).toLowerCase())
-            : recipients[0];
+          address !== undefined ? recipients.find((r) => r.email === address.toLowerCase()) : recipients[0];
         if (!recipient)
           throw validationFailed([
             { pointer: '/recipient', code: 'not_a_recipient', message: 'Not a recipient of this message' },
           ]);
-        const options = isRecord(body.options) ? body.options : {};
-        const at =
-          typeof options.at === 'string'
-            ? core.clock.now() + duration(options.at.replace(/^\+/, ''), '/options/at')
-            : core.clock.now();
+        const at = options.at === undefined ? core.clock.now() : simulateAt(core.clock.now(), options.at);
         const data: Record<string, unknown> = {};
         if (event === 'open')
           Object.assign(data, {
@@ -185,25 +180,27 @@ export function controlRoutes(core: SandboxCore): Route[] {
           });
         }
         if (event === 'bounce') {
-          const bounce = isRecord(options.bounce) ? options.bounce : {};
-          const classified = core.engines.classifyBounce({
-            ...(typeof bounce.smtpCode === 'number' ? { smtpCode: bounce.smtpCode } : {}),
-            ...(typeof bounce.enhancedCode === 'string' ? { enhancedCode: bounce.enhancedCode } : {}),
-            ...(typeof bounce.diagnostic === 'string' ? { diagnostic: bounce.diagnostic } : {}),
-          });
-          data.bounce = { ...classified, phase: 'rcpt', attempts: 1, ...bounce };
+          const { class: bounceClass, type, ...reply } = options.bounce ?? {};
+          data.bounce = {
+            ...core.engines.classifyBounce(reply),
+            ...(bounceClass !== undefined ? { class: bounceClass } : {}),
+            ...(type !== undefined ? { type } : {}),
+            phase: 'rcpt',
+            attempts: 1,
+            ...reply,
+          };
         }
         if (event === 'complaint')
           Object.assign(data, { feedbackType: 'abuse', feedbackProvider: 'sandbox' });
         if (event === 'unsubscribe') data.method = 'one_click';
         if (event === 'auto_reply') data.kind = 'out_of_office';
         const recorded = core.db.transaction(() =>
-          core.recorder.recordMessageEvent(message, recipient.email, types[event]!, at, data),
+          core.recorder.recordMessageEvent(message, recipient.email, SIMULATED_TYPES[event], at, data),
         )();
         const response: SimulateResponse = {
           messageId: message.id,
           recipient: recipient.email,
-          event: event as SimulateResponse['event'],
+          event,
           at: recorded.timestamp,
         };
         return json(202, response);
@@ -224,28 +221,8 @@ export function controlRoutes(core: SandboxCore): Route[] {
       path: '/sandbox/v1/chaos/next',
       auth: 'test',
       handler: (ctx) => {
-        const body = ctx.body;
-        const phases = ['connect', 'auth', 'mailFrom', 'rcptTo', 'data', 'http'];
-        if (
-          !isRecord(body) ||
-          typeof body.phase !== 'string' ||
-          !phases.includes(body.phase) ||
-          !Number.isInteger(body.code)
-        ) {
-          throw validationFailed([
-            {
-              pointer: '/phase',
-              code: 'invalid_enum',
-              message: `phase must be one of ${phases.join(', ')} and code an integer`,
-            },
-          ]);
-        }
-        core.chaos.addNext({
-          count: Number.isInteger(body.count) && (body.count as number) > 0 ? (body.count as number) : 1,
-          phase: body.phase as ChaosNext['phase'],
-          code: body.code as number,
-          ...(typeof body.message === 'string' ? { message: body.message } : {}),
-        });
+        const { message, ...next } = parseBody(ChaosNextSchema, ctx.body);
+        core.chaos.addNext({ ...next, ...(message !== undefined ? { message } : {}) });
         return { status: 204 };
       },
     },

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { StatsQuerySchema } from '@mailplatform/sdk/schemas';
 import { messageView } from '../api/message-view.js';
-import { trackingRoutes } from '../api/tracking-routes.js';
+import { recordClick, recordOpen } from '../api/tracking-routes.js';
 import { inboxMessage } from '../control/inbox-view.js';
 import type { SandboxCore } from '../core/sandbox-core.js';
 import type { Reply, RequestContext, Route, RouteHandler } from '../http/types.js';
@@ -60,11 +60,6 @@ function refusal(core: SandboxCore, ctx: RequestContext): Reply | undefined {
 /** The server-rendered web inbox: every namespace, no key, loopback use only (docs/sandbox.md). */
 export function webRoutes(core: SandboxCore): Route[] {
   const queries = new WebQueries(core.db);
-  const tracking = trackingRoutes(core);
-  const trackingHandler = (path: string): RouteHandler =>
-    tracking.find((route) => route.path === path)!.handler;
-  const recordOpen = trackingHandler('/t/o/:token');
-  const recordClick = trackingHandler('/t/c/:token');
 
   const guarded =
     (handler: RouteHandler): RouteHandler =>
@@ -90,14 +85,10 @@ export function webRoutes(core: SandboxCore): Route[] {
     return token !== undefined && recipient.html?.includes(`/t/o/${token}`) ? token : undefined;
   };
 
-  /** Runs a tracking endpoint's handler for `token` as if the recipient's mail client had fetched it. */
-  const hit = async (
-    ctx: RequestContext,
-    handler: RouteHandler,
-    token: string,
-    back: string,
-  ): Promise<Reply> => {
-    await handler({ ...ctx, method: 'GET', params: { token }, body: undefined });
+  /** Records the open or click as if the recipient's mail client had fetched the tracking URL, then goes back. */
+  const hit = (ctx: RequestContext, record: typeof recordOpen, token: string, back: string): Reply => {
+    const ua = ctx.headers['user-agent'];
+    record(core, token, { method: 'GET', userAgent: typeof ua === 'string' ? ua : '', ip: ctx.ip });
     return htmlReply(303, html``, { Location: back });
   };
 

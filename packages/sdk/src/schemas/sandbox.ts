@@ -53,7 +53,9 @@ export type SimulateEvent = z.infer<typeof SimulateEventSchema>;
 
 export const SimulateRequestSchema = z
   .strictObject({
-    recipient: EmailSchema,
+    recipient: EmailSchema.optional().meta({
+      description: 'A recipient of the message (default: the first recipient).',
+    }),
     event: SimulateEventSchema,
     options: z
       .strictObject({
