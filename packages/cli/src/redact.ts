@@ -1,3 +1,6 @@
+// A copy of packages/sdk/src/redact.ts (redact = redactText, maskSecret = redactSecret), kept because
+// errors are printed before any command loads the SDK (usage errors, start-up time); redact.test.ts
+// runs both on the same inputs and fails when they drift.
 const SECRET_PATTERN = /\b(mp_(?:live|test)_|whsec_|whsk_)([A-Za-z0-9_\-+/=]{4,})/g;
 
 /** `mp_test_…a1b2`: the prefix and the last four characters, never the whole secret. */

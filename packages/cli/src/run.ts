@@ -17,7 +17,7 @@ function wantsJson(argv: readonly string[], env: CliContext['env']): boolean {
 
 /** Secrets that must never appear in an error message, whatever its origin. */
 function knownSecrets(argv: readonly string[], env: CliContext['env']): string[] {
-  const secrets = [env.MAILPLATFORM_API_KEY, env.MAILPLATFORM_SMTP_PASSWORD, env.MAILPLATFORM_WEBHOOK_SECRET];
+  const secrets = [env.MAILPLATFORM_API_KEY, env.MAILPLATFORM_WEBHOOK_SECRET];
   argv.forEach((arg, i) => {
     if (arg === '--api-key' || arg === '--secret') secrets.push(argv[i + 1]);
     const inline = /^--(?:api-key|secret)=(.*)$/.exec(arg);

@@ -52,8 +52,7 @@ beforeAll(async () => {
     env: {
       MAILPLATFORM_API_KEY: key,
       MAILPLATFORM_BASE_URL: sandbox.url,
-      MAILPLATFORM_SMTP_HOST: smtp.hostname,
-      MAILPLATFORM_SMTP_PORT: smtp.port,
+      MAILPLATFORM_SMTP_URL: smtp.href,
     },
   });
 });

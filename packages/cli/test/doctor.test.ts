@@ -83,6 +83,32 @@ describe('doctor', () => {
     expect(result.stderr).toBe('error: 2 check(s) failed: SPF, DKIM\n');
   });
 
+  it('checks the key with one SDK request; the clock is read from one unauthenticated HEAD', async () => {
+    const seen: { method: string; url: string; headers: Headers }[] = [];
+    await cli?.cleanup();
+    cli = await createTestCli({
+      client: (o) => new MailPlatform({ ...o, maxRetries: 0 }),
+      env: { MAILPLATFORM_API_KEY: sandbox.apiKey, MAILPLATFORM_BASE_URL: `${sandbox.url}/v1/` },
+      overrides: {
+        fetch: async (input, init) => {
+          const request = new Request(input, init);
+          seen.push({ method: request.method, url: request.url, headers: request.headers });
+          return fetch(request);
+        },
+      },
+    });
+    const result = await cli.run(['doctor', '--json']);
+    expect(result.code).toBe(0);
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([`GET ${sandbox.url}/v1/me`, `HEAD ${sandbox.url}/v1/me`]);
+    expect(seen[0]?.headers.get('user-agent')).toMatch(/^mailplatform-/);
+    expect(seen[1]?.headers.get('authorization')).toBeNull();
+    expect(JSON.parse(result.stdout).checks.slice(2, 5)).toEqual([
+      { check: 'API reachable', status: 'pass', detail: `${sandbox.url} answered` },
+      { check: 'clock skew', status: 'pass', detail: expect.stringMatching(/^[+-]\d+ s against the platform$/) },
+      { check: 'key valid', status: 'pass', detail: 'test key accepted' },
+    ]);
+  });
+
   it('an unreachable API and a refused key fail', async () => {
     const c = await doctorCli({});
     const down = await c.run(['doctor', '--json'], { env: { MAILPLATFORM_BASE_URL: 'http://127.0.0.1:1' } });

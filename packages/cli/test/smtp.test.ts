@@ -26,8 +26,7 @@ beforeAll(async () => {
     env: {
       MAILPLATFORM_API_KEY: key,
       MAILPLATFORM_BASE_URL: sandbox.url,
-      MAILPLATFORM_SMTP_HOST: smtp.hostname,
-      MAILPLATFORM_SMTP_PORT: smtp.port,
+      MAILPLATFORM_SMTP_URL: smtp.href,
     },
   });
 });
@@ -190,9 +189,8 @@ describe('doctor --smtp', () => {
     const closed = await createSandbox({ port: 0, smtpPort: 0 });
     const port = new URL(closed.smtpUrl ?? '').port;
     await closed.close();
-    const result = await cli.run(['doctor', '--smtp', '--json'], {
-      env: { MAILPLATFORM_SMTP_PORT: port },
-    });
+    // The flag wins over MAILPLATFORM_SMTP_URL, which names the live relay.
+    const result = await cli.run(['doctor', '--smtp', '--smtp-url', `smtp://127.0.0.1:${port}`, '--json']);
     expect(result.code).toBe(8);
     expect(smtpRows(result.stdout)).toEqual([
       {

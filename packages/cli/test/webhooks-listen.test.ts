@@ -121,9 +121,34 @@ describe('webhooks listen', () => {
     }
   });
 
+  it('a stream that never answers times out its connect and reconnects', async () => {
+    const silent = createServer(() => {});
+    const base = await listen(silent);
+    const controller = new AbortController();
+    const err: string[] = [];
+    const cli = await createTestCli({
+      client: (o) => new MailPlatform(o),
+      env: { MAILPLATFORM_API_KEY: KEY, MAILPLATFORM_BASE_URL: base },
+      overrides: { signal: controller.signal, stderr: { write: (c: string) => err.push(c) } },
+    });
+    try {
+      const running = cli.run(['--timeout', '50ms', 'webhooks', 'listen', '--max-backoff', '10ms']);
+      for (let i = 0; i < 500 && !err.join('').includes('reconnecting'); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      controller.abort();
+      expect((await running).code).toBe(130);
+      expect(err.join('')).toContain('event stream: no response within 50 ms; reconnecting in ');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+      await cli.cleanup();
+    }
+  });
+
   it('a refused key is exit 4, not an endless reconnect', async () => {
     const base = `http://127.0.0.1:${(stream.address() as AddressInfo).port}`;
     const cli = await createTestCli({
+      client: (o) => new MailPlatform(o),
       env: { MAILPLATFORM_API_KEY: 'mp_test_otherotherother', MAILPLATFORM_BASE_URL: base },
     });
     try {

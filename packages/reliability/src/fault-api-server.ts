@@ -12,6 +12,8 @@ export type ApiFault =
   | { kind: 'commit-then-hang'; ms: number }
   /** Keep the key in flight for `ms` (a retry meanwhile gets 409), then store it and answer. */
   | { kind: 'slow-commit'; ms: number }
+  /** Keep the key in flight until `until` settles (an event, not a timer), then store it and answer. */
+  | { kind: 'slow-commit'; until: Promise<unknown> }
   /** Destroy the socket before processing anything. */
   | { kind: 'reset' };
 
@@ -85,6 +87,8 @@ export interface FaultApiServer {
   outage: boolean;
   /** Replace the fault rule (between phases of a scenario). */
   setFaults(rule: FaultRule | undefined): void;
+  /** Resolves once no held answer (slow commit, commit then hang) is pending. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -194,15 +198,38 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
     setFaults(rule: FaultRule | undefined) {
       faults = rule;
     },
+    idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => onIdle.push(resolve))),
     close: async () => {},
   };
 
+  let pending = 0;
+  const onIdle: (() => void)[] = [];
+  const settle = (): void => {
+    pending = Math.max(0, pending - 1);
+    if (pending === 0) for (const resolve of onIdle.splice(0)) resolve();
+  };
   const later = (ms: number, fn: () => void): void => {
+    pending++;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      fn();
+      try {
+        fn();
+      } finally {
+        settle();
+      }
     }, ms);
     timers.add(timer);
+  };
+  const after = (until: Promise<unknown>, fn: () => void): void => {
+    pending++;
+    const run = (): void => {
+      try {
+        fn();
+      } finally {
+        settle();
+      }
+    };
+    until.then(run, run);
   };
 
   function store(
@@ -378,10 +405,12 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
       if (idempotencyKey !== undefined) {
         answers.set(idempotencyKey, { fingerprint, state: 'in_flight', status: 0, body: '', storedAt: at });
       }
-      later(fault.ms, () => {
+      const answerNow = (): void => {
         const answer = commit();
         send(answer.status, answer.text);
-      });
+      };
+      if ('until' in fault) after(fault.until, answerNow);
+      else later(fault.ms, answerNow);
       return;
     }
     const answer = commit();
@@ -419,6 +448,8 @@ export async function createFaultApiServer(options: FaultApiServerOptions): Prom
     new Promise<void>((resolve) => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      pending = 0;
+      for (const resolve of onIdle.splice(0)) resolve();
       for (const socket of sockets) socket.destroy();
       http.close(() => resolve());
     });

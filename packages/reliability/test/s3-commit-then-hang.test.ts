@@ -8,6 +8,12 @@ const prng = seeded('S3');
 const N = SOAK ? 10_000 : 1_000;
 const TIMEOUT = 300;
 const DEADLINE = 800;
+/**
+ * reliability.md: no call exceeds its deadline + 100 ms. That figure is wall-clock time, measured
+ * precisely by bench/reliability-timing.mjs on a quiet machine; on a loaded CI machine the test keeps
+ * only a bound that event-loop lag cannot reach, so it still fails on a call that ignores its deadline.
+ */
+const LATE_MS = 1_000;
 let server: FaultApiServer;
 
 beforeAll(async () => {
@@ -22,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('S3 commit then hang: 5% of answers delayed 2 s against a 300 ms attempt timeout', () => {
-  it(`${N} sends: 0 duplicated, 0 lost, no call past its deadline + 100 ms`, {
+  it(`${N} sends: 0 duplicated, 0 lost, no call past its deadline + ${LATE_MS} ms`, {
     timeout: 120_000,
   }, async () => {
     const mp = client(server, { timeout: TIMEOUT, deadline: DEADLINE });
@@ -53,7 +59,7 @@ describe('S3 commit then hang: 5% of answers delayed 2 s against a 300 ms attemp
         expect(outcome.error).toMatchObject({ retryable: true });
       }
     }
-    const late = durations.filter((ms) => ms > DEADLINE + 100).length;
+    const late = durations.filter((ms) => ms > DEADLINE + LATE_MS).length;
     expect(result).toMatchObject({ duplicated: 0, lost: 0 });
     expect(result.succeeded + result.typedFailed).toBe(N);
     // every call that hit a hang was stored anyway: delivered counts the server's ground truth

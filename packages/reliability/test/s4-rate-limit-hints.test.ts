@@ -32,12 +32,16 @@ describe('S4 429 with hints: 30% of attempts, retry-after-ms: 50 or Retry-After:
   it(`${N} sends wait at least the hint, fail fast above 60 s, and lose nothing`, {
     timeout: 120_000,
   }, async () => {
-    const mp = client(server, { clock });
+    // The deadline runs on the 10× clock: 60 s would be 6 s of real time, which a loaded machine could
+    // reach. An hour of virtual time keeps the outcome independent of machine speed.
+    const mp = client(server, { clock, deadline: 3_600_000 });
     const outcomes = await sendAll(mp, refs('s4', N), 50);
     const first = tally(server, outcomes);
     expect(first).toMatchObject({ duplicated: 0, lost: 0 });
 
     // every wait ≥ hint − 5 ms, measured between the 429 and the next attempt on the server's clock
+    // (the test clock: a sleep ends only once that clock has advanced by the hint, so load can only
+    // lengthen a wait, never shorten it)
     const byRef = new Map<string, typeof server.truth.attempts>();
     for (const attempt of server.truth.attempts)
       byRef.set(attempt.ref, [...(byRef.get(attempt.ref) ?? []), attempt]);

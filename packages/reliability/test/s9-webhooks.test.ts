@@ -116,21 +116,32 @@ describe('S9 webhook receiver under duplicate, stale, tampered, wrong-secret and
   });
 
   // The handler claims an id while it runs: a concurrent redelivery gets 409 and is retried later.
+  // The first handler call is held until the other delivery has been answered (an event, not a timer).
   it('a redelivery arriving while the first is still being handled does not run the handler twice', async () => {
     const handled: string[] = [];
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const options = {
       secret: OLD_SECRET,
       dedupe: createMemoryDedupeStore({ now: () => NOW }),
       now: () => NOW,
       on: async (event: { id: string }) => {
         handled.push(event.id);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // a second call means the claim failed: let both finish so the test fails at once
+        if (handled.length > 1) release();
+        await held;
       },
     };
-    const responses = await Promise.all([
+    const deliveries = [
       handleWebhookRequest(await delivery('valid', 'evt_s9_race'), options),
       handleWebhookRequest(await delivery('valid', 'evt_s9_race'), options),
-    ]);
+    ];
+    const first = await Promise.race(deliveries);
+    expect(first.status).toBe(409);
+    release();
+    const responses = await Promise.all(deliveries);
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(handled).toEqual(['evt_s9_race']);
   });

@@ -32,6 +32,11 @@ export interface SandboxOptions {
   port?: number;
   /** SMTP port; default 4425, 0 picks a free one, null or false disables the relay. */
   smtpPort?: number | null | false;
+  /**
+   * Implicit-TLS (SMTPS) port of the same relay; 0 picks a free one. Off unless given (so parallel
+   * tests never collide on it); the bin and `mailplatform dev` default it to 4465.
+   */
+  smtpsPort?: number | null | false;
   host?: string;
   /** Persist to `<dataDir>/sandbox.sqlite`; in memory when absent. */
   dataDir?: string;
@@ -59,6 +64,9 @@ export interface Sandbox extends SandboxHelper {
   url: string;
   smtpUrl: string | null;
   smtpPort: number | null;
+  /** `smtps://host:port` of the implicit-TLS listener (self-signed certificate), null when off. */
+  smtpsUrl: string | null;
+  smtpsPort: number | null;
   /** A fresh `mp_test_` key: its own namespace. */
   apiKey: string;
   /** The in-process state (stores, virtual clock, pipeline), for tests that reach below the HTTP API. */
@@ -129,48 +137,54 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const port = (server.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  let relay: SmtpRelay | null = null;
+  const startRelay = (listenPort: number, secure: boolean) =>
+    createSmtpRelay({
+      host,
+      port: listenPort,
+      secure,
+      authenticate: async (apiKey) => {
+        try {
+          return authenticateKey(apiKey, acceptAnyKey).namespace;
+        } catch {
+          return null;
+        }
+      },
+      submit: async (namespace, message, submitOptions) => {
+        const key = submitOptions.idempotencyKey;
+        const scope = { namespace, method: 'SMTP', path: '/v1/messages', key: key ?? '' };
+        if (key !== undefined) {
+          const begun = core.idempotency.begin(scope, fingerprint(message));
+          if (begun.kind === 'replay') return { id: (begun.body as { id: string }).id, duplicate: true };
+        }
+        try {
+          const result = await core.pipeline.submit(namespace, message, { channel: 'smtp', testKey: true });
+          if (key !== undefined) core.idempotency.finish(scope, 202, result);
+          return { id: result.id, duplicate: false };
+        } catch (error) {
+          if (key !== undefined) core.idempotency.abandon(scope);
+          throw error instanceof ProblemError ? smtpRejection(error) : error;
+        }
+      },
+      chaos: (phase) => {
+        const failure = core.chaos.take(phase);
+        return failure
+          ? { phase, code: failure.code, ...(failure.message ? { message: failure.message } : {}) }
+          : null;
+      },
+    });
+  const enabled = (value: number | null | false): value is number => value !== null && value !== false;
   const smtpPort = options.smtpPort === undefined ? 4425 : options.smtpPort;
-  if (smtpPort !== null && smtpPort !== false) {
-    try {
-      relay = await createSmtpRelay({
-        host,
-        port: smtpPort,
-        authenticate: async (apiKey) => {
-          try {
-            return authenticateKey(apiKey, acceptAnyKey).namespace;
-          } catch {
-            return null;
-          }
-        },
-        submit: async (namespace, message, submitOptions) => {
-          const key = submitOptions.idempotencyKey;
-          const scope = { namespace, method: 'SMTP', path: '/v1/messages', key: key ?? '' };
-          if (key !== undefined) {
-            const begun = core.idempotency.begin(scope, fingerprint(message));
-            if (begun.kind === 'replay') return { id: (begun.body as { id: string }).id, duplicate: true };
-          }
-          try {
-            const result = await core.pipeline.submit(namespace, message, { channel: 'smtp', testKey: true });
-            if (key !== undefined) core.idempotency.finish(scope, 202, result);
-            return { id: result.id, duplicate: false };
-          } catch (error) {
-            if (key !== undefined) core.idempotency.abandon(scope);
-            throw error instanceof ProblemError ? smtpRejection(error) : error;
-          }
-        },
-        chaos: (phase) => {
-          const failure = core.chaos.take(phase);
-          return failure
-            ? { phase, code: failure.code, ...(failure.message ? { message: failure.message } : {}) }
-            : null;
-        },
-      });
-    } catch (error) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      core.close();
-      throw error;
-    }
+  const smtpsPort = options.smtpsPort ?? null;
+  let relay: SmtpRelay | null = null;
+  let smtpsRelay: SmtpRelay | null = null;
+  try {
+    if (enabled(smtpPort)) relay = await startRelay(smtpPort, false);
+    if (enabled(smtpsPort)) smtpsRelay = await startRelay(smtpsPort, true);
+  } catch (error) {
+    await relay?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    core.close();
+    throw error;
   }
   core.start();
 
@@ -180,10 +194,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     url,
     smtpUrl: relay ? `smtp://${host}:${relay.port}` : null,
     smtpPort: relay ? relay.port : null,
+    smtpsUrl: smtpsRelay ? `smtps://${host}:${smtpsRelay.port}` : null,
+    smtpsPort: smtpsRelay ? smtpsRelay.port : null,
     apiKey,
     core,
     async close() {
       await relay?.close();
+      await smtpsRelay?.close();
       await eventStream.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,3 +1,4 @@
+import { SimulateRequestSchema } from '@mailplatform/sdk/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, message, startSandbox } from './helpers.js';
 
@@ -24,6 +25,7 @@ async function eventTypes(id: string): Promise<string[]> {
 
 describe('POST /sandbox/v1/messages/:id/simulate', () => {
   it('defaults the recipient to the first one', async () => {
+    expect(SimulateRequestSchema.safeParse({ event: 'open' }).success).toBe(true);
     const id = await sent(['kunde@example.dk', 'anden@example.dk']);
     const res = await simulate(id, { event: 'open' });
     expect(res.status).toBe(202);

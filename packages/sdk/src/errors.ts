@@ -98,7 +98,6 @@ export interface ProblemDetails {
 export interface ApiErrorOptions extends MailPlatformErrorOptions {
   status: number;
   problem?: ProblemDetails;
-  headers?: Record<string, string>;
 }
 
 /** The platform answered with a non-2xx status. */

@@ -9,7 +9,8 @@ import type { SendMessageRequest } from './schemas/index.js';
  */
 export interface SmtpSender {
   /**
-   * Sends one message (already validated for the `smtp` channel, attachments already base64) through
+   * Sends one message (attachments already base64; the sender validates it, header-injection checks
+   * included, before nodemailer sees it) through
    * the relay with `X-MP-Idempotency-Key: options.idempotencyKey`. Resolves like the API: the
    * message id and status, the key, and `replayed: true` when the relay answered "duplicate of msg_...".
    */

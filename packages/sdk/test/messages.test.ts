@@ -75,6 +75,39 @@ describe('messages.send', () => {
     expect(api.requests).toHaveLength(2);
   });
 
+  it.each([
+    ['an empty body', () => new Response(null, { status: 202, headers: { 'x-request-id': 'req_empty' } })],
+    ['a JSON string', () => json('accepted', 202, { 'x-request-id': 'req_empty' })],
+    ['an object without id', () => json({ status: 'queued' }, 202, { 'x-request-id': 'req_empty' })],
+    ['an empty id', () => json({ ...ACCEPTED, id: '' }, 202, { 'x-request-id': 'req_empty' })],
+  ])('a 2xx with %s is a retryable invalid_response carrying the key, not a success', async (_, reply) => {
+    api.reply(reply);
+    const error = await mp.messages.send(MESSAGE, { idempotencyKey: 'order-7:receipt' }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailPlatformError);
+    expect(error).toMatchObject({
+      code: 'invalid_response',
+      message: 'POST /v1/messages answered 202 without a message id',
+      status: 202,
+      requestId: 'req_empty',
+      idempotencyKey: 'order-7:receipt',
+      attempts: 1,
+      retryable: true,
+    });
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('a 2xx whose body is not JSON is a retryable invalid_response carrying the key', async () => {
+    api.reply(() => new Response('<html>', { status: 202 }));
+    const error = await mp.messages.send(MESSAGE, { idempotencyKey: 'order-8:receipt' }).catch((e) => e);
+    expect(error).toMatchObject({
+      code: 'invalid_response',
+      message: 'POST /v1/messages answered 202 with a body that is not JSON',
+      idempotencyKey: 'order-8:receipt',
+      retryable: true,
+    });
+    expect(api.requests).toHaveLength(1);
+  });
+
   it('validates before any request', async () => {
     const error = await mp.messages.send({ ...MESSAGE, to: ['kunde@'] }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -239,10 +272,39 @@ describe('messages.sendBatch', () => {
     );
   });
 
-  it('reports a reply without a result for an item', async () => {
-    api.reply(() => HttpResponse.json({ results: [] }));
-    const results = await mp.messages.sendBatch(batch(1));
-    expect((results[0] as BatchItemFailure).error).toBeInstanceOf(MailPlatformError);
-    expect((results[0] as BatchItemFailure).error.code).toBe('missing_batch_result');
+  it('reports a reply without a result or without a message id as a retryable invalid_response', async () => {
+    api.reply(() =>
+      HttpResponse.json({
+        results: [{ index: 0, id: 'msg_0', status: 'queued' }, { index: 1, status: 'queued' }, null],
+      }),
+    );
+    const results = await mp.messages.sendBatch(batch(3), { idempotencyKey: 'b' });
+    expect(results[0]).toEqual({ index: 0, id: 'msg_0', status: 'queued', clientReference: 'ref-0' });
+    const failures = results.slice(1) as BatchItemFailure[];
+    for (const failure of failures) {
+      expect(failure.error).toBeInstanceOf(MailPlatformError);
+      expect(failure.error).toMatchObject({
+        code: 'invalid_response',
+        status: 200,
+        idempotencyKey: 'b:0',
+        retryable: true,
+      });
+    }
+    expect(failures.map((f) => f.error.message)).toEqual([
+      'POST /v1/messages/batch answered 200 with no message id for message 1',
+      'POST /v1/messages/batch answered 200 with no result for message 2',
+    ]);
+  });
+
+  it('rejects with invalid_response when the only chunk answered 2xx without results', async () => {
+    api.reply(() => new Response(null, { status: 200 }));
+    const error = await mp.messages.sendBatch(batch(2), { idempotencyKey: 'c' }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailPlatformError);
+    expect(error).toMatchObject({
+      code: 'invalid_response',
+      message: 'POST /v1/messages/batch answered 200 without results',
+      idempotencyKey: 'c:0',
+      retryable: true,
+    });
   });
 });

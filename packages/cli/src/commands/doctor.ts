@@ -1,6 +1,8 @@
+import type { CliClient } from '../client.js';
 import type { DnsResolver } from '../context.js';
-import { CheckFailedError } from '../errors.js';
+import { CheckFailedError, UsageError } from '../errors.js';
 import type { Session } from '../session.js';
+import { effectiveRelay } from '../smtp-url.js';
 
 export interface DoctorOptions {
   domain?: string;
@@ -9,6 +11,7 @@ export interface DoctorOptions {
 }
 
 const SMTP_TIMEOUT_MS = 10_000;
+const CLOCK_TIMEOUT_MS = 10_000;
 
 export interface Check {
   [key: string]: unknown;
@@ -67,6 +70,62 @@ export async function dnsChecks(resolver: DnsResolver, domain: string, selector:
   return checks;
 }
 
+/**
+ * `GET /v1/me` through the SDK (its base URL, timeouts, retries, User-Agent): an `ApiError` means the
+ * API answered but refused the key; anything else means it was not reached. The SDK does not expose
+ * response headers, so the clock is read from the `Date` of one raw, unauthenticated `HEAD` request.
+ */
+async function apiChecks(s: Session, client: CliClient): Promise<Check[]> {
+  const { ctx } = s;
+  const base = client.baseUrl;
+  const { ApiError } = await import('@mailplatform/sdk');
+  const checks: Check[] = [];
+  let keyCheck: Check;
+  try {
+    const account = await client.account.get({ signal: ctx.signal });
+    checks.push({ check: 'API reachable', status: 'pass', detail: `${base} answered` });
+    keyCheck = { check: 'key valid', status: 'pass', detail: `${account.mode} key accepted` };
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    if (!(error instanceof ApiError)) {
+      checks.push({ check: 'API reachable', status: 'fail', detail: `${base}: ${message(error)}` });
+      return checks;
+    }
+    checks.push({ check: 'API reachable', status: 'pass', detail: `${base} answered HTTP ${error.status}` });
+    keyCheck = { check: 'key valid', status: 'fail', detail: message(error) };
+  }
+  checks.push(await clockSkew(s, base), keyCheck);
+  return checks;
+}
+
+async function clockSkew(s: Session, base: string): Promise<Check> {
+  const { ctx } = s;
+  const check = 'clock skew';
+  const timeoutMs = s.settings.timeout ?? CLOCK_TIMEOUT_MS;
+  let date: string | null;
+  const sentAt = ctx.now().getTime();
+  try {
+    const response = await (ctx.fetch ?? fetch)(`${base}/v1/me`, {
+      method: 'HEAD',
+      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    await response.body?.cancel();
+    date = response.headers.get('date');
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    return { check, status: 'warn', detail: `no Date to compare: ${message(error)}` };
+  }
+  const receivedAt = ctx.now().getTime();
+  if (!date) return { check, status: 'warn', detail: 'the response has no Date header' };
+  const skew = Math.round((Date.parse(date) - (sentAt + receivedAt) / 2) / 1000);
+  const off = Math.abs(skew) > MAX_SKEW_SECONDS;
+  return {
+    check,
+    status: off ? 'fail' : 'pass',
+    detail: `${skew >= 0 ? '+' : ''}${skew} s against the platform${off ? ': webhook verification will fail; check NTP' : ''}`,
+  };
+}
+
 /** A table of checks; exit 8 when any fails. */
 export async function doctor(s: Session, o: DoctorOptions): Promise<void> {
   const { ctx } = s;
@@ -85,61 +144,28 @@ export async function doctor(s: Session, o: DoctorOptions): Promise<void> {
     options = s.clientOptions();
     checks.push({ check: 'API key', status: 'pass', detail: `from ${s.settings.apiKey?.source}` });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     checks.push({ check: 'API key', status: 'fail', detail: message(error) });
   }
   if (options) {
-    const base = `${options.baseUrl?.replace(/\/v1\/?$/, '').replace(/\/$/, '')}`;
+    let client: CliClient | undefined;
     try {
-      const sentAt = ctx.now().getTime();
-      const response = await (ctx.fetch ?? fetch)(`${base}/v1/me`, {
-        headers: { authorization: `Bearer ${options.apiKey}` },
-        signal: ctx.signal,
-      });
-      await response.body?.cancel();
-      const receivedAt = ctx.now().getTime();
-      checks.push({
-        check: 'API reachable',
-        status: 'pass',
-        detail: `${base} answered HTTP ${response.status}`,
-      });
-      const date = response.headers.get('date');
-      if (!date)
-        checks.push({ check: 'clock skew', status: 'warn', detail: 'the response has no Date header' });
-      else {
-        const skew = Math.round((Date.parse(date) - (sentAt + receivedAt) / 2) / 1000);
-        checks.push({
-          check: 'clock skew',
-          status: Math.abs(skew) > MAX_SKEW_SECONDS ? 'fail' : 'pass',
-          detail: `${skew >= 0 ? '+' : ''}${skew} s against the platform${Math.abs(skew) > MAX_SKEW_SECONDS ? ': webhook verification will fail; check NTP' : ''}`,
-        });
-      }
-      try {
-        const client = await s.client();
-        const account = (await client.account.get({ signal: ctx.signal })) as Record<string, unknown>;
-        checks.push({
-          check: 'key valid',
-          status: 'pass',
-          detail: `${String(account.mode ?? '')} key accepted`.trim(),
-        });
-      } catch (error) {
-        checks.push({ check: 'key valid', status: 'fail', detail: message(error) });
-      }
+      client = await s.client();
     } catch (error) {
-      if (ctx.signal.aborted) throw error;
-      checks.push({ check: 'API reachable', status: 'fail', detail: `${base}: ${message(error)}` });
+      checks.push({ check: 'API reachable', status: 'fail', detail: message(error) });
     }
+    if (client) checks.push(...(await apiChecks(s, client)));
   }
   if (o.smtp) {
     if (!options) checks.push({ check: 'SMTP relay', status: 'fail', detail: 'no API key to AUTH with' });
     else {
-      const { probeSmtp } = await import('../smtp-probe.js');
-      const port = options.smtp?.port ?? 587;
+      const [{ probeSmtp }, relay] = await Promise.all([
+        import('../smtp-probe.js'),
+        effectiveRelay(options.apiKey, options.smtp),
+      ]);
       checks.push(
         ...(await probeSmtp({
-          host: options.smtp?.host ?? 'smtp.mailplatform.dk',
-          port,
-          secure: port === 465,
-          user: options.smtp?.user ?? 'apikey',
+          ...relay,
           password: options.apiKey,
           signal: ctx.signal,
           timeoutMs: s.settings.timeout ?? SMTP_TIMEOUT_MS,

@@ -6,6 +6,7 @@ import { parseInteger } from '../duration.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { maskSecret, redact } from '../redact.js';
 import type { Session } from '../session.js';
+import { effectiveRelay } from '../smtp-url.js';
 
 export interface SendOptions {
   to?: string[];
@@ -157,19 +158,6 @@ function swaksLine(line: string): string {
 async function tracingClient(s: Session, o: SendOptions): Promise<CliClient> {
   const options = s.clientOptions();
   const write = (line: string) => s.ctx.stderr.write(`${redact(line, s.secrets)}\n`);
-  if (o.via === 'smtp') {
-    write(
-      `=== Trying ${options.smtp?.host ?? 'smtp.mailplatform.dk'}:${options.smtp?.port ?? 587} ` +
-        `(user ${options.smtp?.user ?? 'apikey'}, password: the API key, redacted)`,
-    );
-  } else {
-    write(
-      `> POST ${options.baseUrl?.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/messages\n` +
-        `> Authorization: Bearer ${maskSecret(options.apiKey)}\n` +
-        '> Content-Type: application/json\n' +
-        `> Idempotency-Key: ${o.idempotencyKey ?? '(generated)'}`,
-    );
-  }
   const client = await s.ctx.createClient({
     ...options,
     ...(o.via === 'smtp' ? { smtp: { ...options.smtp, trace: (line) => write(swaksLine(line)) } } : {}),
@@ -185,6 +173,17 @@ async function tracingClient(s: Session, o: SendOptions): Promise<CliClient> {
     },
   });
   s.onClose(() => client.close());
+  if (o.via === 'smtp') {
+    const relay = await effectiveRelay(options.apiKey, options.smtp);
+    write(`=== Trying ${relay.host}:${relay.port} (user ${relay.user}, password: the API key, redacted)`);
+  } else {
+    write(
+      `> POST ${client.baseUrl}/v1/messages\n` +
+        `> Authorization: Bearer ${maskSecret(options.apiKey)}\n` +
+        '> Content-Type: application/json\n' +
+        `> Idempotency-Key: ${o.idempotencyKey ?? '(generated)'}`,
+    );
+  }
   return client;
 }
 
@@ -240,8 +239,8 @@ export async function send(s: Session, o: SendOptions): Promise<void> {
     return;
   }
   const results: (
-    | { index: number; id: string; status: string }
-    | { index: number; status: 'failed'; error: string }
+    | { index: number; id: string; status: string; idempotencyKey: string }
+    | { index: number; status: 'failed'; idempotencyKey: string | null; error: string }
   )[] = new Array(count);
   let next = 0;
   let done = 0;
@@ -254,12 +253,14 @@ export async function send(s: Session, o: SendOptions): Promise<void> {
       const index = next++;
       try {
         const result = await sendOne(index);
-        results[index] = { index, id: result.id, status: result.status };
+        results[index] = { index, id: result.id, status: result.status, idempotencyKey: result.idempotencyKey };
       } catch (error) {
         if (s.ctx.signal.aborted) throw error;
+        const key = (error as { idempotencyKey?: unknown }).idempotencyKey;
         results[index] = {
           index,
           status: 'failed',
+          idempotencyKey: typeof key === 'string' ? key : null,
           error: error instanceof Error ? error.message : String(error),
         };
       }
@@ -269,7 +270,13 @@ export async function send(s: Session, o: SendOptions): Promise<void> {
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   if (progress) s.ctx.stderr.write('\n');
-  s.out.list(results, [{ key: 'index' }, { key: 'id' }, { key: 'status' }, { key: 'error' }]);
+  s.out.list(results, [
+    { key: 'index' },
+    { key: 'id' },
+    { key: 'status' },
+    { key: 'idempotencyKey', header: 'idempotency key' },
+    { key: 'error' },
+  ]);
   const failed = results.filter((r) => r.status === 'failed').length;
   if (failed > 0) throw new PartialFailureError(`${failed} of ${count} sends failed`, results);
 }

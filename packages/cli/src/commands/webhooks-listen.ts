@@ -3,6 +3,9 @@ import { signWebhook } from '@mailplatform/sdk/webhooks';
 import { parseDuration } from '../duration.js';
 import { CredentialsError, InterruptedError, UsageError } from '../errors.js';
 import type { Session } from '../session.js';
+import { VERSION } from '../version.js';
+
+const CONNECT_TIMEOUT_MS = 15_000;
 
 export interface ListenOptions {
   forwardTo?: string;
@@ -58,6 +61,26 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Until the response headers: a stream is open-ended, so only its connect phase has a timeout. */
+async function connect(
+  fetcher: typeof fetch,
+  url: URL,
+  timeoutMs: number,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+): Promise<Response> {
+  const connecting = new AbortController();
+  const timer = setTimeout(
+    () => connecting.abort(new Error(`event stream: no response within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  try {
+    return await fetcher(url, { headers, signal: AbortSignal.any([signal, connecting.signal]) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Relays the platform's event stream to a local URL, re-signed with a new local secret. The secret is
  * printed once because the local handler needs it; it never leaves this machine.
@@ -73,9 +96,8 @@ export async function webhooksListen(s: Session, o: ListenOptions): Promise<void
   const maxBackoff = parseDuration(o.maxBackoff, '--max-backoff');
   const options = s.clientOptions();
   const fetcher = ctx.fetch ?? fetch;
-  const streamUrl = new URL(
-    `${options.baseUrl?.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/events/stream`,
-  );
+  const streamUrl = new URL(`${(await s.client()).baseUrl}/v1/events/stream`);
+  const connectMs = s.settings.timeout ?? CONNECT_TIMEOUT_MS;
   for (const type of types ?? []) streamUrl.searchParams.append('type', type);
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   if (o.forwardTo) {
@@ -88,13 +110,11 @@ export async function webhooksListen(s: Session, o: ListenOptions): Promise<void
   let failures = 0;
   while (!ctx.signal.aborted) {
     try {
-      const response = await fetcher(streamUrl, {
-        headers: {
-          authorization: `Bearer ${options.apiKey}`,
-          accept: 'text/event-stream',
-          ...(lastId ? { 'last-event-id': lastId } : {}),
-        },
-        signal: ctx.signal,
+      const response = await connect(fetcher, streamUrl, connectMs, ctx.signal, {
+        authorization: `Bearer ${options.apiKey}`,
+        accept: 'text/event-stream',
+        'user-agent': `mailplatform-cli/${VERSION}`,
+        ...(lastId ? { 'last-event-id': lastId } : {}),
       });
       if (response.status === 401 || response.status === 403) {
         await response.body?.cancel();

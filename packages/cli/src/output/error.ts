@@ -8,6 +8,8 @@ export interface ErrorBody {
   message: string;
   status: number | null;
   requestId: string | null;
+  /** The key the failed send used: resending with it cannot send twice. */
+  idempotencyKey: string | null;
   retryable: boolean;
   hint: string | null;
   /** SMTP failures (cli.md §7): the stage (`auth`, `rcpt`, …), the reply code and the enhanced code. */
@@ -37,6 +39,7 @@ export function errorBody(error: unknown, exitCode: ExitCodeValue): ErrorBody {
       message: String(error),
       status: null,
       requestId: null,
+      idempotencyKey: null,
       retryable: false,
       hint: null,
     };
@@ -62,6 +65,7 @@ export function errorBody(error: unknown, exitCode: ExitCodeValue): ErrorBody {
     message: redact(message),
     status: field(error, 'status', isNumber),
     requestId: field(error, 'requestId', isString),
+    idempotencyKey: field(error, 'idempotencyKey', isString),
     retryable: (error as { retryable?: unknown }).retryable === true,
     hint,
     ...(stage === null ? {} : { stage }),
@@ -76,6 +80,7 @@ export function formatError(body: ErrorBody, json: boolean, secrets: readonly st
   const lines = [`error: ${body.message}`];
   if (body.status !== null) lines.push(`  status: ${body.status}`);
   if (body.requestId) lines.push(`  request id: ${body.requestId}`);
+  if (body.idempotencyKey) lines.push(`  idempotency key: ${body.idempotencyKey}`);
   if (body.stage !== undefined || body.smtpCode !== undefined) {
     const reply = [body.smtpCode, body.enhancedCode].filter((v) => v !== undefined).join(' ');
     lines.push(`  smtp: ${[body.stage && `stage ${body.stage}`, reply].filter(Boolean).join(', ')}`);

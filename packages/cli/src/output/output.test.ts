@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../test/modes.js';
 import { UsageError } from '../errors.js';
 import { toCsv } from './csv.js';
 import { resolveColor, resolveOutput } from './mode.js';
 import { Printer } from './printer.js';
 import { renderTable } from './table.js';
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('csv', () => {
   it('quotes commas, quotes and newlines, writes null as empty and nested values as JSON', () => {

@@ -234,6 +234,24 @@ describe('HttpClient requests', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('rejects a per-request maxRetries that is not a whole number ≥ 0 before any request', async () => {
+    const seen = route('get', '/me', [accepted]);
+    const { client } = setup();
+    for (const maxRetries of [1.5, -1, Number.NaN]) {
+      await expect(client.request({ method: 'GET', path: '/me', options: { maxRetries } })).rejects.toThrow(
+        new ValidationError(`maxRetries must be a whole number ≥ 0, got ${maxRetries}`, {
+          field: 'maxRetries',
+        }),
+      );
+    }
+    const error = await rejection(
+      client.request({ method: 'GET', path: '/me', options: { maxRetries: 0.5 } }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('maxRetries');
+    expect(seen).toHaveLength(0);
+  });
+
   it('returns bytes, text and nothing by responseType', async () => {
     server.use(
       http.get(

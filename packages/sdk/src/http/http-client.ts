@@ -103,7 +103,7 @@ export class HttpClient implements Requester {
     const kind = request.kind ?? (request.method === 'GET' ? 'read' : 'write');
     const attemptTimeout = checkMs('timeout', options.timeout, 1) ?? this.#options.timeouts[kind];
     const deadline = checkMs('deadline', options.deadline, 1) ?? this.#options.deadline;
-    const maxRetries = checkMs('maxRetries', options.maxRetries, 0) ?? this.#options.maxRetries;
+    const maxRetries = checkRetries(options.maxRetries) ?? this.#options.maxRetries;
     const clock = this.#clock;
     const deadlineAt = clock.now() + deadline;
     let spent = 0;
@@ -410,6 +410,16 @@ function checkMs(field: string, value: number | undefined, min: number): number 
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
     throw new ValidationError(`${field} must be a number ≥ ${min}, got ${String(value)}`, { field });
+  }
+  return value;
+}
+
+function checkRetries(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ValidationError(`maxRetries must be a whole number ≥ 0, got ${String(value)}`, {
+      field: 'maxRetries',
+    });
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import { AbortError, MailPlatformError, TimeoutError } from '../errors.js';
+import { systemClock } from '../http/system-clock.js';
 import type { Requester, RequestOptions } from '../http/types.js';
 import type { CreateExportRequest, Export } from '../schemas/index.js';
 import { call, pathOf } from './shared.js';
@@ -86,25 +87,11 @@ export class ExportsResource {
           },
         );
       }
-      await sleep(Math.min(intervalMs, remaining), signal);
+      try {
+        await systemClock.sleep(Math.min(intervalMs, remaining), signal);
+      } catch (reason) {
+        throw new AbortError('The wait was aborted', { code: 'aborted', cause: reason });
+      }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortError('The wait was aborted', { code: 'aborted', cause: signal.reason }));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError('The wait was aborted', { code: 'aborted', cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

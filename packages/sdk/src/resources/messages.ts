@@ -5,7 +5,7 @@ import {
   type ProblemDetails,
   ValidationError,
 } from '../errors.js';
-import type { Requester, RequestOptions } from '../http/types.js';
+import type { ApiResponse, Requester, RequestOptions } from '../http/types.js';
 import type { Platform, SendMessageInput } from '../platform.js';
 import type {
   BatchResult,
@@ -97,13 +97,13 @@ export class MessagesResource {
       options,
     });
     const data: unknown = response.data;
-    const idempotencyKey = response.idempotencyKey ?? '';
-    if (typeof data !== 'object' || data === null) {
-      return { ...response.data, idempotencyKey, replayed: response.replayed };
+    // Success means the platform named the message; anything else may or may not have been sent.
+    if (!hasMessageId(data)) {
+      throw invalidResponse(`POST /v1/messages answered ${response.status} without a message id`, response);
     }
     // The parsed body is ours alone: complete it in place instead of copying it.
     const result = data as SendResult;
-    result.idempotencyKey = idempotencyKey;
+    result.idempotencyKey = response.idempotencyKey ?? '';
     result.replayed = response.replayed;
     return result;
   }
@@ -153,11 +153,9 @@ export class MessagesResource {
           kind: 'send',
           options: { ...options, idempotencyKey },
         });
-        const replies = new Map<number, BatchResult>(
-          response.data.results.map((reply) => [reply.index, reply]),
-        );
+        const replies = repliesOf(response);
         chunk.forEach((source, position) => {
-          const result = toItemResult(source.index, replies.get(position), idempotencyKey);
+          const result = toItemResult(source.index, replies.get(position), response);
           results[source.index] = withReference(result, source.clientReference);
         });
       } catch (error) {
@@ -236,11 +234,29 @@ export class MessagesResource {
   }
 }
 
+/** The chunk's replies by position; a body without a `results` array is an invalid response. */
+function repliesOf(response: ApiResponse<BatchSendResponse>): Map<number, BatchResult> {
+  const data: unknown = response.data;
+  const results =
+    typeof data === 'object' && data !== null ? (data as { results?: unknown }).results : undefined;
+  if (!Array.isArray(results)) {
+    throw invalidResponse(`POST /v1/messages/batch answered ${response.status} without results`, response);
+  }
+  const replies = new Map<number, BatchResult>();
+  for (const reply of results as unknown[]) {
+    if (typeof reply === 'object' && reply !== null) {
+      const result = reply as BatchResult;
+      replies.set(result.index, result);
+    }
+  }
+  return replies;
+}
+
 /** One message's reply from a `partial` batch; a problem becomes the typed error its status would throw. */
 function toItemResult(
   index: number,
   reply: BatchResult | undefined,
-  idempotencyKey: string,
+  response: ApiResponse<BatchSendResponse>,
 ): BatchItemResult {
   if (reply?.error !== undefined) {
     const problem: ProblemDetails = reply.error;
@@ -248,17 +264,38 @@ function toItemResult(
       status: problem.status ?? 422,
       headers: NO_HEADERS,
       bodyText: JSON.stringify(problem),
-      idempotencyKey,
+      idempotencyKey: response.idempotencyKey,
     });
     return { index, error };
   }
-  if (reply?.id !== undefined && reply.status !== undefined)
-    return { index, id: reply.id, status: reply.status };
-  const error = new MailPlatformError(`The batch reply has no result for message ${index}`, {
-    code: 'missing_batch_result',
-    idempotencyKey,
-  });
+  if (hasMessageId(reply) && reply.status !== undefined) return { index, id: reply.id, status: reply.status };
+  const missing = reply === undefined ? 'no result' : 'no message id';
+  const error = invalidResponse(
+    `POST /v1/messages/batch answered ${response.status} with ${missing} for message ${index}`,
+    response,
+  );
   return { index, error };
+}
+
+function hasMessageId(value: unknown): value is { id: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '';
+}
+
+/**
+ * A 2xx that does not name the message: it may or may not have been accepted, so this is an error,
+ * retryable with the same idempotency key (the platform replays it if it did accept the message).
+ */
+function invalidResponse(message: string, response: ApiResponse<unknown>): MailPlatformError {
+  return new MailPlatformError(message, {
+    code: 'invalid_response',
+    status: response.status,
+    requestId: response.requestId,
+    idempotencyKey: response.idempotencyKey,
+    attempts: response.attempts,
+    retryable: true,
+  });
 }
 
 const NO_HEADERS = { get: (): string | null => null };

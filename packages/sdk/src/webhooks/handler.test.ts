@@ -23,11 +23,13 @@ async function signedRequest(body: string, init: { id?: string; headers?: Record
   return new Request(URL_, { method: 'POST', body, headers: { ...headers, ...init.headers } });
 }
 
+/** De-duplication is off unless a test passes a store: most tests deliver the same id again. */
 async function handle(request: Request, options: Partial<HandleWebhookOptions> = {}) {
   const response = await handleWebhookRequest(request, {
     secret: SECRET,
     now: NOW,
     on: () => {},
+    dedupe: false,
     ...options,
   });
   return { status: response.status, body: (await response.json()) as unknown, headers: response.headers };
@@ -66,6 +68,7 @@ describe('handleWebhookRequest', () => {
       now: NOW,
       on,
       context: { tenant: 't1' },
+      dedupe: false,
     });
     expect(response.status).toBe(200);
     expect(calls).toEqual(['delivered:message.delivered:t1', '*']);
@@ -201,6 +204,30 @@ describe('handleWebhookRequest', () => {
       status: 200,
       body: { ok: true },
     });
+    expect(on).toHaveBeenCalledTimes(2);
+  });
+
+  it('without a dedupe option, a redelivered webhook-id is answered 200 duplicate from the in-memory store', async () => {
+    const on = vi.fn();
+    const body = JSON.stringify(event('message.delivered', 'evt_default_store'));
+    const deliver = async () => {
+      const request = await signedRequest(body, { id: 'evt_default_store' });
+      const response = await handleWebhookRequest(request, { secret: SECRET, now: NOW, on });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    expect(await deliver()).toEqual({ status: 200, body: { ok: true } });
+    expect(await deliver()).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    expect(on).toHaveBeenCalledTimes(1);
+  });
+
+  it('dedupe: false runs the handler for every delivery of the same webhook-id', async () => {
+    const on = vi.fn();
+    const body = JSON.stringify(event('message.delivered', 'evt_dedupe_off'));
+    for (let i = 0; i < 2; i++) {
+      const request = await signedRequest(body, { id: 'evt_dedupe_off' });
+      const response = await handleWebhookRequest(request, { secret: SECRET, now: NOW, on, dedupe: false });
+      expect(await response.json()).toEqual({ ok: true });
+    }
     expect(on).toHaveBeenCalledTimes(2);
   });
 

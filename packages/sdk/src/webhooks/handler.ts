@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '../errors.js';
-import { DEFAULT_DEDUPE_TTL_SECONDS, type DedupeStore } from './dedupe-store.js';
+import { createMemoryDedupeStore, DEFAULT_DEDUPE_TTL_SECONDS, type DedupeStore } from './dedupe-store.js';
 import { type EventEnvelope, type EventOf, type EventType, isKnownEvent, type MailEvent } from './event.js';
 import type { WebhookSecret } from './secret.js';
 import { verifyWebhookEnvelope } from './verify.js';
@@ -24,7 +24,11 @@ export interface HandleWebhookOptions<C extends object = {}> {
    * than this SDK version, are acknowledged with 200 without running anything.
    */
   on: WebhookEventHandler<MailEvent, C> | WebhookHandlerMap<C>;
-  /** Without a store, every delivery runs the handler. */
+  /**
+   * Where handled ids are remembered. Default: one in-memory store per process, shared by every
+   * handler that passes none (enough for a single instance; pass a shared store for several).
+   * `false` turns de-duplication off: every delivery runs the handler.
+   */
   dedupe?: DedupeStore | false;
   /** How long a handled id is remembered. Default 5 days. */
   dedupeTtlSeconds?: number;
@@ -126,7 +130,7 @@ export async function handleWebhookRequest<C extends object = {}>(
 
   if (!isKnownEvent(event)) return json(200, { ok: true });
   const webhookId = request.headers.get('webhook-id') ?? event.id;
-  const dedupe = options.dedupe || undefined;
+  const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? defaultStore());
   const context = { ...options.context, request, webhookId } as WebhookHandlerContext<C>;
   // A redelivery that arrives while the first delivery of the same id is still being handled gets
   // 409: the platform retries it later, and if the first one fails, that retry runs the handler.
@@ -150,6 +154,14 @@ export async function handleWebhookRequest<C extends object = {}>(
   } finally {
     claimed?.delete(webhookId);
   }
+}
+
+let processStore: DedupeStore | undefined;
+
+/** The store used when a handler passes none, created on first use. */
+function defaultStore(): DedupeStore {
+  processStore ??= createMemoryDedupeStore();
+  return processStore;
 }
 
 /** Ids being handled right now, per dedupe store (so two handlers sharing a store share the claims). */
