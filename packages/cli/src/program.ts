@@ -118,7 +118,7 @@ export function createProgram(ctx: CliContext): Command {
     )
     .option(
       '--smtp-url <url>',
-      'with --via smtp: the relay, smtp://[user@]host[:port] or smtps://… (default: MAILPLATFORM_SMTP_URL, the profile\'s smtpUrl, smtp.mailplatform.dk:587)',
+      "with --via smtp: the relay, smtp://[user@]host[:port] or smtps://… (default: MAILPLATFORM_SMTP_URL, the profile's smtpUrl, smtp.mailplatform.dk:587)",
     )
     .option('--dry-run', 'print the request (key redacted) and send nothing')
     .option('--trace', 'print a transcript of the request on stderr (key redacted)')

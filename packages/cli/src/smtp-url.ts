@@ -48,7 +48,10 @@ export function parseSmtpUrl({ value, source }: SmtpUrlSetting): SmtpTarget {
 }
 
 /** The relay the SDK will use: its own defaults (`smtp.mailplatform.dk:587`, user `apikey`) fill the gaps. */
-export async function effectiveRelay(apiKey: string, smtp: Partial<SmtpTarget> | undefined): Promise<Required<SmtpTarget>> {
+export async function effectiveRelay(
+  apiKey: string,
+  smtp: Partial<SmtpTarget> | undefined,
+): Promise<Required<SmtpTarget>> {
   const { smtpOptions } = await import('@mailplatform/sdk/smtp');
   const preset = smtpOptions({ apiKey, ...smtp });
   return { host: preset.host, port: preset.port, secure: preset.secure, user: preset.auth.user };

@@ -151,6 +151,7 @@ describe('whoami and key precedence', () => {
         message: 'no API key for profile "default"',
         status: null,
         requestId: null,
+        idempotencyKey: null,
         retryable: false,
         hint: 'run `mailplatform login`, or set MAILPLATFORM_API_KEY',
       },

@@ -99,12 +99,19 @@ describe('doctor', () => {
     });
     const result = await cli.run(['doctor', '--json']);
     expect(result.code).toBe(0);
-    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([`GET ${sandbox.url}/v1/me`, `HEAD ${sandbox.url}/v1/me`]);
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET ${sandbox.url}/v1/me`,
+      `HEAD ${sandbox.url}/v1/me`,
+    ]);
     expect(seen[0]?.headers.get('user-agent')).toMatch(/^mailplatform-/);
     expect(seen[1]?.headers.get('authorization')).toBeNull();
     expect(JSON.parse(result.stdout).checks.slice(2, 5)).toEqual([
       { check: 'API reachable', status: 'pass', detail: `${sandbox.url} answered` },
-      { check: 'clock skew', status: 'pass', detail: expect.stringMatching(/^[+-]\d+ s against the platform$/) },
+      {
+        check: 'clock skew',
+        status: 'pass',
+        detail: expect.stringMatching(/^[+-]\d+ s against the platform$/),
+      },
       { check: 'key valid', status: 'pass', detail: 'test key accepted' },
     ]);
   });

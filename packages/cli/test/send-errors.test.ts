@@ -31,7 +31,19 @@ afterAll(async () => {
 });
 
 // One attempt per send, so each send consumes exactly one injected failure.
-const argv = ['--max-retries', '0', 'send', '--to', `delivered@${SIM}`, '--from', 'ordre@shop.dk', '--subject', 'Hej', '--text', 'x'];
+const argv = [
+  '--max-retries',
+  '0',
+  'send',
+  '--to',
+  `delivered@${SIM}`,
+  '--from',
+  'ordre@shop.dk',
+  '--subject',
+  'Hej',
+  '--text',
+  'x',
+];
 
 describe('a transient send failure (exit 6)', () => {
   it('carries the generated idempotency key in the JSON error', async () => {

@@ -13,7 +13,19 @@ const fakeClient = {
   },
   close: async () => {},
 } as unknown as CliClient;
-const send = ['send', '--via', 'smtp', '--to', 'a@shop.dk', '--from', 'b@shop.dk', '--subject', 's', '--text', 't'];
+const send = [
+  'send',
+  '--via',
+  'smtp',
+  '--to',
+  'a@shop.dk',
+  '--from',
+  'b@shop.dk',
+  '--subject',
+  's',
+  '--text',
+  't',
+];
 
 let cli: TestCli;
 afterEach(async () => {

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { MailPlatform } from './client.js';
 import { ConfigError } from './errors.js';
-import { DEFAULT_TIMEOUTS, readEnv, resolveOptions } from './options.js';
+import { DEFAULT_TIMEOUTS, readEnv, resolveOptions, resolveSmtp } from './options.js';
 
 const KEY = 'mp_test_abcdef123456';
 
@@ -191,5 +192,98 @@ describe('resolveOptions', () => {
 
   it('readEnv returns process.env on Node', () => {
     expect(readEnv()).toBe(process.env);
+  });
+});
+
+describe('resolveSmtp', () => {
+  const trace = (): void => {};
+
+  it('keeps MAILPLATFORM_SMTP_URL when only other smtp fields are given', () => {
+    const resolved = resolveOptions(
+      { apiKey: KEY, smtp: { trace } },
+      { MAILPLATFORM_SMTP_URL: 'smtps://me@relay.example.test:4465' },
+    );
+    expect(resolved.smtp).toEqual({
+      host: 'relay.example.test',
+      port: 4465,
+      secure: true,
+      starttls: false,
+      user: 'me',
+      allowInsecureAuth: false,
+      trace,
+    });
+  });
+
+  it('takes each field from the options, else the URL, else the default', () => {
+    const env = 'smtps://me@relay.example.test';
+    expect(resolveSmtp({ port: 2525 }, env)).toEqual({
+      host: 'relay.example.test',
+      port: 2525,
+      secure: true,
+      starttls: false,
+      user: 'me',
+      allowInsecureAuth: false,
+      trace: undefined,
+    });
+    expect(resolveSmtp({ host: '127.0.0.1', user: 'other' }, env)).toMatchObject({
+      host: '127.0.0.1',
+      port: 465,
+      secure: true,
+      user: 'other',
+      allowInsecureAuth: true,
+    });
+    expect(resolveSmtp({ host: undefined, secure: true }, 'smtp://relay.example.test')).toMatchObject({
+      host: 'relay.example.test',
+      port: 465,
+      secure: true,
+    });
+    expect(resolveSmtp({ port: 465 }, '  ')).toMatchObject({ host: 'smtp.mailplatform.dk', secure: true });
+  });
+
+  it.each(['[::1]', '::1', '127.0.0.2', 'localhost', 'app.localhost', '[::ffff:127.0.0.1]'])(
+    'treats %s as loopback: no STARTTLS required, AUTH allowed in clear text',
+    (host) => {
+      expect(resolveSmtp({ host, port: 4425 })).toMatchObject({
+        host,
+        starttls: false,
+        allowInsecureAuth: true,
+      });
+    },
+  );
+
+  it('treats a bracketed IPv6 loopback in MAILPLATFORM_SMTP_URL as loopback', () => {
+    expect(resolveSmtp({}, 'smtp://[::1]:4425')).toMatchObject({
+      host: '::1',
+      starttls: false,
+      allowInsecureAuth: true,
+    });
+  });
+
+  const insecure = new ConfigError(
+    'Refusing to send the API key in clear text to relay.example: use secure (port 465), starttls, or set allowInsecureAuth',
+    { code: 'insecure_smtp_auth' },
+  );
+
+  it('rejects AUTH in clear text to a remote host when the client is constructed', () => {
+    expect(() => new MailPlatform({ apiKey: KEY, smtp: { host: 'relay.example', starttls: false } })).toThrow(
+      insecure,
+    );
+    expect(() =>
+      resolveOptions(
+        { apiKey: KEY, smtp: { starttls: false } },
+        { MAILPLATFORM_SMTP_URL: 'smtp://relay.example' },
+      ),
+    ).toThrow(insecure);
+  });
+
+  it('accepts clear-text AUTH to a remote host with allowInsecureAuth, or with TLS', () => {
+    expect(resolveSmtp({ host: 'relay.example', starttls: false, allowInsecureAuth: true })).toMatchObject({
+      starttls: false,
+      allowInsecureAuth: true,
+    });
+    expect(resolveSmtp({ host: 'relay.example', secure: true, starttls: false })).toMatchObject({
+      port: 465,
+      secure: true,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { ConfigError } from './errors.js';
 import { type BackoffSettings, DEFAULT_BACKOFF } from './http/backoff.js';
 import type { Clock, Logger, RequestKind, Transport } from './http/types.js';
+import { isLoopbackHost } from './is-loopback-host.js';
 import { redactSecret } from './redact.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -30,7 +31,7 @@ export interface SmtpOptions {
   starttls?: boolean;
   /** AUTH user name; the password is always the API key. Default `apikey`. */
   user?: string;
-  /** Allow AUTH without TLS. Default: only on loopback hosts (127.0.0.0/8, ::1, localhost). */
+  /** Allow AUTH without TLS. Default: only on loopback hosts (127.0.0.0/8, `::1`, `localhost`, `*.localhost`). */
   allowInsecureAuth?: boolean;
   /** Receives the SMTP dialogue line by line (`C: ...`, `S: ...`), AUTH lines as `[redacted]` (the CLI's `--trace`). */
   trace?: (line: string) => void;
@@ -77,7 +78,7 @@ export interface ClientOptions {
   ca?: string | readonly string[];
   /** Proxy URL for the Node transport. Default: `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`. */
   proxy?: string;
-  /** SMTP relay settings for `via: 'smtp'`. Default: `MAILPLATFORM_SMTP_URL`, else `smtp.mailplatform.dk:587`. */
+  /** SMTP relay settings for `via: 'smtp'`; each field unset here comes from `MAILPLATFORM_SMTP_URL`, else its default (`smtp.mailplatform.dk:587`). */
   smtp?: SmtpOptions;
   /** Appended to the `User-Agent` (for example `my-shop/1.2`). */
   userAgent?: string;
@@ -225,27 +226,42 @@ function resolveProxy(explicit: string | undefined, env: Env): ProxySettings | u
   return { httpProxy, httpsProxy, noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy) };
 }
 
-function resolveSmtp(explicit: SmtpOptions | undefined, fromEnv: string | undefined): ResolvedSmtpOptions {
-  const base = explicit ?? (nonEmpty(fromEnv) === undefined ? {} : parseSmtpUrl(fromEnv as string));
-  const host = base.host ?? DEFAULT_SMTP_HOST;
-  const secure = base.secure ?? base.port === 465;
-  const port = base.port ?? (secure ? 465 : DEFAULT_SMTP_PORT);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new ConfigError(`smtp.port must be 1–65535, got ${port}`, { code: 'invalid_option' });
+/**
+ * The one rule set of the SMTP settings, for the client and `smtpOptions()`: each field from the
+ * explicit options, else from `MAILPLATFORM_SMTP_URL`, else its default. Throws `ConfigError` when
+ * AUTH would send the API key in clear text to a host that is not loopback.
+ */
+export function resolveSmtp(explicit: SmtpOptions = {}, fromEnv?: string): ResolvedSmtpOptions {
+  const url = nonEmpty(fromEnv);
+  const env = url === undefined ? {} : parseSmtpUrl(url);
+  const host = explicit.host ?? env.host ?? DEFAULT_SMTP_HOST;
+  const port = explicit.port ?? env.port;
+  const secure = explicit.secure ?? env.secure ?? port === 465;
+  const resolvedPort = port ?? (secure ? 465 : DEFAULT_SMTP_PORT);
+  if (!Number.isInteger(resolvedPort) || resolvedPort < 1 || resolvedPort > 65_535) {
+    throw new ConfigError(`smtp.port must be 1–65535, got ${resolvedPort}`, { code: 'invalid_option' });
   }
   const local = isLoopbackHost(host);
+  const starttls = explicit.starttls ?? (!secure && !local);
+  const allowInsecureAuth = explicit.allowInsecureAuth ?? local;
+  if (!secure && !starttls && !allowInsecureAuth) {
+    throw new ConfigError(
+      `Refusing to send the API key in clear text to ${host}: use secure (port 465), starttls, or set allowInsecureAuth`,
+      { code: 'insecure_smtp_auth' },
+    );
+  }
   return {
     host,
-    port,
+    port: resolvedPort,
     secure,
-    starttls: base.starttls ?? (!secure && !local),
-    user: base.user ?? 'apikey',
-    allowInsecureAuth: base.allowInsecureAuth ?? local,
-    trace: base.trace,
+    starttls,
+    user: explicit.user ?? env.user ?? 'apikey',
+    allowInsecureAuth,
+    trace: explicit.trace,
   };
 }
 
-/** `smtp://[user@]host[:port]` (STARTTLS) or `smtps://[user@]host[:port]` (implicit TLS). */
+/** `smtp://[user@]host[:port]` (STARTTLS) or `smtps://[user@]host[:port]` (implicit TLS); a missing port stays unset. */
 function parseSmtpUrl(raw: string): SmtpOptions {
   let url: URL;
   try {
@@ -267,18 +283,12 @@ function parseSmtpUrl(raw: string): SmtpOptions {
       { code: 'invalid_smtp_url' },
     );
   }
-  const secure = url.protocol === 'smtps:';
   return {
     host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port === '' ? (secure ? 465 : DEFAULT_SMTP_PORT) : Number(url.port),
-    secure,
+    secure: url.protocol === 'smtps:',
+    ...(url.port === '' ? {} : { port: Number(url.port) }),
     ...(url.username === '' ? {} : { user: decodeURIComponent(url.username) }),
   };
-}
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 function checkDuration(name: string, value: number, min: number): void {

@@ -253,7 +253,12 @@ export async function send(s: Session, o: SendOptions): Promise<void> {
       const index = next++;
       try {
         const result = await sendOne(index);
-        results[index] = { index, id: result.id, status: result.status, idempotencyKey: result.idempotencyKey };
+        results[index] = {
+          index,
+          id: result.id,
+          status: result.status,
+          idempotencyKey: result.idempotencyKey,
+        };
       } catch (error) {
         if (s.ctx.signal.aborted) throw error;
         const key = (error as { idempotencyKey?: unknown }).idempotencyKey;

@@ -2,8 +2,8 @@ import type { CliContext } from '../context.js';
 import { parseDuration, parseInteger } from '../duration.js';
 import { UsageError } from '../errors.js';
 import type { GlobalOptions } from '../globals.js';
-import { configPaths } from './paths.js';
 import type { SmtpUrlSetting } from '../smtp-url.js';
+import { configPaths } from './paths.js';
 import { findProjectConfig, type ProjectConfig } from './project-file.js';
 import { type ConfigFile, ConfigStore, type CredentialsFile, type ProfileConfig } from './store.js';
 

@@ -14,14 +14,7 @@ export interface ProfileConfig {
   templatesDir?: string;
 }
 
-export const PROFILE_KEYS = [
-  'baseUrl',
-  'output',
-  'defaultFrom',
-  'mode',
-  'smtpUrl',
-  'templatesDir',
-] as const;
+export const PROFILE_KEYS = ['baseUrl', 'output', 'defaultFrom', 'mode', 'smtpUrl', 'templatesDir'] as const;
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
 
 export function isProfileKey(key: string): key is ProfileKey {

@@ -11,7 +11,9 @@ import { OpenConnectionError } from './connection-pool.js';
 
 /** What nodemailer puts on its errors (`NodemailerError`). */
 interface NodemailerFailure {
+  name?: string;
   message?: string;
+  stack?: string;
   code?: string;
   command?: string;
   response?: string;
@@ -59,12 +61,33 @@ function stageOfCommand(command: string | undefined): SmtpStage {
   }
 }
 
+/**
+ * The `cause` kept on an SDK error: a copy of the nodemailer error with its message, stack, reply
+ * and command scrubbed by the sender's `redact` (which knows the key's raw and base64 forms); the
+ * generic redaction of `MailPlatformError` only recognises prefixed keys.
+ */
+function redactedCause(failure: NodemailerFailure, redact: (text: string) => string): Error {
+  const copy = new Error(redact(failure.message ?? 'SMTP failure'));
+  copy.name = failure.name ?? 'Error';
+  copy.stack = failure.stack === undefined ? `${copy.name}: ${copy.message}` : redact(failure.stack);
+  return Object.assign(copy, {
+    ...(failure.code === undefined ? {} : { code: failure.code }),
+    ...(failure.command === undefined ? {} : { command: redact(failure.command) }),
+    ...(failure.response === undefined ? {} : { response: redact(failure.response) }),
+    ...(failure.responseCode === undefined ? {} : { responseCode: failure.responseCode }),
+    ...(failure.timeoutType === undefined ? {} : { timeoutType: failure.timeoutType }),
+    ...(failure.rejectedErrors === undefined
+      ? {}
+      : { rejectedErrors: failure.rejectedErrors.map((rejection) => redactedCause(rejection, redact)) }),
+  });
+}
+
 function details(failure: NodemailerFailure, stage: SmtpStage, redact: (text: string) => string) {
   const response = failure.response === undefined ? undefined : redact(failure.response);
   const enhancedCode = response === undefined ? undefined : ENHANCED.exec(response)?.[1];
   return {
     stage,
-    cause: failure,
+    cause: redactedCause(failure, redact),
     ...(failure.responseCode === undefined ? {} : { smtpCode: failure.responseCode }),
     ...(enhancedCode === undefined ? {} : { enhancedCode }),
     ...(response === undefined ? {} : { response }),
@@ -109,7 +132,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Classified
           error: new AuthenticationError(`SMTP authentication failed: ${describe(failure, ctx.redact)}`, {
             status: 401,
             code: 'smtp_auth_failed',
-            cause: failure,
+            cause: redactedCause(failure, ctx.redact),
           }),
           retry: false,
         };
@@ -188,7 +211,9 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Classified
     };
   }
   return {
-    error: new SmtpError(`SMTP failure: ${describe(failure, ctx.redact)}`, { cause: failure }),
+    error: new SmtpError(`SMTP failure: ${describe(failure, ctx.redact)}`, {
+      cause: redactedCause(failure, ctx.redact),
+    }),
     retry: false,
   };
 }

@@ -1,5 +1,8 @@
 import { ConfigError } from '../errors.js';
-import { DEFAULT_SMTP_HOST, isLoopbackHost } from '../options.js';
+import { resolveSmtp } from '../options.js';
+import { redactSecret } from '../redact.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 export interface SmtpPresetInput {
   /** The API key; it is the SMTP password. */
@@ -54,18 +57,7 @@ export function smtpOptions(input: SmtpPresetInput): SmtpPreset {
       code: 'missing_api_key',
     });
   }
-  const host = input.host ?? DEFAULT_SMTP_HOST;
-  const secure = input.secure ?? input.port === 465;
-  const port = input.port ?? (secure ? 465 : 587);
-  const local = isLoopbackHost(host);
-  const starttls = input.starttls ?? (!secure && !local);
-  const allowInsecureAuth = input.allowInsecureAuth ?? local;
-  if (!secure && !starttls && !allowInsecureAuth) {
-    throw new ConfigError(
-      `Refusing to send the API key in clear text to ${host}: use secure (port 465), starttls, or set allowInsecureAuth`,
-      { code: 'insecure_smtp_auth' },
-    );
-  }
+  const { host, port, secure, starttls, user } = resolveSmtp(input);
   return {
     pool: true,
     host,
@@ -74,9 +66,21 @@ export function smtpOptions(input: SmtpPresetInput): SmtpPreset {
     requireTLS: !secure && starttls,
     // on loopback without STARTTLS required the sandbox's self-signed certificate is not negotiated at all
     ignoreTLS: !secure && !starttls,
-    auth: { user: input.user ?? 'apikey', pass: input.apiKey },
+    auth: hidePassword({ user, pass: input.apiKey }),
     ...SMTP_TIMEOUTS,
     maxConnections: 5,
     maxMessages: 100,
   };
+}
+
+/** nodemailer reads `auth.pass`; `JSON.stringify`, `util.inspect` and `console.log` show it redacted. */
+function hidePassword(auth: { user: string; pass: string }): { user: string; pass: string } {
+  const redacted = (): { user: string; pass: string } => ({ user: auth.user, pass: redactSecret(auth.pass) });
+  Object.defineProperty(auth, 'toJSON', { value: redacted, enumerable: false });
+  Object.defineProperty(auth, INSPECT, {
+    value: (_depth: number, options: unknown, inspect?: (value: unknown, options?: unknown) => string) =>
+      inspect === undefined ? JSON.stringify(redacted()) : inspect(redacted(), options),
+    enumerable: false,
+  });
+  return auth;
 }
