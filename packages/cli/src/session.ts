@@ -72,7 +72,7 @@ export async function openSession(ctx: CliContext, globals: GlobalOptions): Prom
       if (mode === 'live' && ctx.stderrIsTTY)
         ctx.stderr.write(`${out.paint.red(out.paint.bold(' LIVE '))}\n`);
     }
-    // Always explicit when set: the SDK then ignores MAILPLATFORM_SMTP_URL, already weighed here.
+    // Every field explicit: the SDK takes a field from MAILPLATFORM_SMTP_URL only when it is missing.
     const smtp = settings.smtpUrl ? parseSmtpUrl(settings.smtpUrl) : undefined;
     return {
       apiKey: key.value,

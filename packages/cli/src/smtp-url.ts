@@ -6,13 +6,19 @@ export interface SmtpUrlSetting {
   source: string;
 }
 
-/** The relay as the SDK's `smtp` option takes it; omitted fields keep the SDK defaults. */
+/** The relay as the SDK's `smtp` option takes it. */
 export interface SmtpTarget {
   host: string;
   port: number;
   secure: boolean;
-  user?: string;
+  user: string;
 }
+
+/**
+ * The AUTH user of a URL without one (the SDK's default too). Set explicitly because the SDK fills
+ * each field left out from MAILPLATFORM_SMTP_URL, which a `--smtp-url` or profile URL must not mix with.
+ */
+const DEFAULT_SMTP_USER = 'apikey';
 
 /**
  * `smtp://[user@]host[:port]` (STARTTLS, default 587) or `smtps://[user@]host[:port]` (implicit TLS,
@@ -43,7 +49,7 @@ export function parseSmtpUrl({ value, source }: SmtpUrlSetting): SmtpTarget {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port === '' ? (secure ? 465 : 587) : Number(url.port),
     secure,
-    ...(url.username === '' ? {} : { user: decodeURIComponent(url.username) }),
+    user: url.username === '' ? DEFAULT_SMTP_USER : decodeURIComponent(url.username),
   };
 }
 
@@ -51,7 +57,7 @@ export function parseSmtpUrl({ value, source }: SmtpUrlSetting): SmtpTarget {
 export async function effectiveRelay(
   apiKey: string,
   smtp: Partial<SmtpTarget> | undefined,
-): Promise<Required<SmtpTarget>> {
+): Promise<SmtpTarget> {
   const { smtpOptions } = await import('@mailplatform/sdk/smtp');
   const preset = smtpOptions({ apiKey, ...smtp });
   return { host: preset.host, port: preset.port, secure: preset.secure, user: preset.auth.user };

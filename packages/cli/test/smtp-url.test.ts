@@ -44,13 +44,19 @@ describe('SMTP relay resolution', () => {
     cli = await createTestCli({ client: () => fakeClient, env: { MAILPLATFORM_API_KEY: KEY } });
     expect(await smtpOf(send)).toBeUndefined();
     expect((await cli.run(['config', 'set', 'smtpUrl', 'smtp://profile.example:2525'])).code).toBe(0);
-    expect(await smtpOf(send)).toEqual({ host: 'profile.example', port: 2525, secure: false });
+    expect(await smtpOf(send)).toEqual({
+      host: 'profile.example',
+      port: 2525,
+      secure: false,
+      user: 'apikey',
+    });
     const env = { MAILPLATFORM_SMTP_URL: 'smtps://relay@env.example' };
     expect(await smtpOf(send, env)).toEqual({ host: 'env.example', port: 465, secure: true, user: 'relay' });
     expect(await smtpOf([...send, '--smtp-url', 'smtp://[::1]:2526'], env)).toEqual({
       host: '::1',
       port: 2526,
       secure: false,
+      user: 'apikey',
     });
   });
 
@@ -86,6 +92,7 @@ describe('parseSmtpUrl', () => {
       host: 'relay.example',
       port: 587,
       secure: false,
+      user: 'apikey',
     });
     expect(() => parseSmtpUrl({ value: 'smtp://relay.example/x', source: 's' })).toThrow(
       's must not have a path, query or fragment: "smtp://relay.example/x"',

@@ -102,8 +102,12 @@ describe('examples/nodemailer-smtp', { timeout: 60_000 }, () => {
     });
     expect(inbox.html).toContain('Tak for din ordre');
     expect(inbox.headers.map((header) => header.name.toLowerCase())).toContain('subject');
-    // The relay strips the control headers before delivery.
-    expect(inbox.headers.filter((header) => /^x-mp-/i.test(header.name))).toEqual([]);
+    // The relay strips the control headers (tag, metadata, idempotency key) before delivery; the only
+    // X-MP-* header left is the platform's own X-MP-Message-Id (platform contract §15).
+    const mpHeaders = inbox.headers
+      .filter((header) => /^x-mp-/i.test(header.name))
+      .map((header) => [header.name.toLowerCase(), header.value]);
+    expect(mpHeaders).toEqual([['x-mp-message-id', messageId]]);
 
     const message = (await getJson(`/v1/messages/${messageId}`)) as { metadata: Record<string, string> };
     expect(message.metadata).toEqual({ orderId: '1042' });

@@ -38,6 +38,7 @@ export {
   type WebhookVerificationReason,
 } from './errors.js';
 export type { Logger, RequestOptions, Transport, TransportRequest, TransportResponse } from './http/types.js';
+export { isLoopbackHost } from './is-loopback-host.js';
 export type { ClientOptions, SmtpOptions } from './options.js';
 export { Page, PagePromise } from './pagination.js';
 export type { SendMessageInput } from './platform.js';

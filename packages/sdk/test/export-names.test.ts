@@ -37,6 +37,7 @@ describe('export names', () => {
         "createMemoryDedupeStore",
         "errorFromResponse",
         "handleWebhookRequest",
+        "isLoopbackHost",
         "isMailPlatformError",
         "redactSecret",
         "signWebhook",
