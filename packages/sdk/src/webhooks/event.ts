@@ -1,11 +1,13 @@
 /**
- * The event envelope as far as the webhook layer needs it (platform-contract §13), without zod, so
- * that verifying a webhook loads no schema library. The full schemas live in `../schemas/`.
+ * The event envelope as far as the webhook layer needs it (platform-contract §13), without zod at
+ * run time, so that verifying a webhook loads no schema library. The event types come from the
+ * schemas (a type-only import), so handlers get fully typed `data`.
  */
 
 import { EVENT_TYPES, type EventType } from '../event-types.js';
+import type { EventOf, MailEvent } from '../schemas/events.js';
 
-export { EVENT_TYPES, type EventType };
+export { EVENT_TYPES, type EventOf, type EventType, type MailEvent };
 
 export interface EventEnvelope<T extends string = string> {
   id: string;
@@ -14,10 +16,6 @@ export interface EventEnvelope<T extends string = string> {
   apiVersion?: string;
   data: Record<string, unknown>;
 }
-
-export type MailEvent = { [T in EventType]: EventEnvelope<T> }[EventType];
-
-export type EventOf<T extends EventType> = Extract<MailEvent, { type: T }>;
 
 const TYPE_PATTERN = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+$/;
 
