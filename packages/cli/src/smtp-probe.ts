@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { hostname } from 'node:os';
 import tls from 'node:tls';
+import { isLoopbackHost } from '@mailplatform/sdk';
 
 export interface SmtpProbeTarget {
   host: string;
@@ -25,12 +26,6 @@ export interface ProbeStep {
 interface Reply {
   code: number;
   lines: string[];
-}
-
-/** The sandbox's certificate is self-signed; only a loopback relay is accepted without verification. */
-function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** Reads SMTP replies (`250-…` continuation lines up to `250 …`) from a socket that may be upgraded. */
@@ -106,7 +101,7 @@ function connect(target: SmtpProbeTarget): Promise<net.Socket> {
           host: target.host,
           port: target.port,
           servername: net.isIP(target.host) ? undefined : target.host,
-          rejectUnauthorized: !isLoopback(target.host),
+          rejectUnauthorized: !isLoopbackHost(target.host),
         })
       : net.connect({ host: target.host, port: target.port });
     const timer = setTimeout(() => {
@@ -131,7 +126,7 @@ function upgrade(socket: net.Socket, target: SmtpProbeTarget): Promise<tls.TLSSo
     const secured = tls.connect({
       socket,
       servername: net.isIP(target.host) ? undefined : target.host,
-      rejectUnauthorized: !isLoopback(target.host),
+      rejectUnauthorized: !isLoopbackHost(target.host),
     });
     secured.once('secureConnect', () => {
       secured.removeAllListeners('error');
@@ -145,7 +140,7 @@ function tlsDetail(socket: tls.TLSSocket, how: string, host: string): string {
   const cipher = socket.getCipher();
   const verified = socket.authorized
     ? 'certificate verified'
-    : `certificate not verified (${isLoopback(host) ? 'loopback relay' : String(socket.authorizationError)})`;
+    : `certificate not verified (${isLoopbackHost(host) ? 'loopback relay' : String(socket.authorizationError)})`;
   return `${socket.getProtocol() ?? 'TLS'} ${cipher.name} via ${how}, ${verified}`;
 }
 
@@ -206,7 +201,7 @@ export async function probeSmtp(target: SmtpProbeTarget): Promise<ProbeStep[]> {
         return steps;
       }
       offered = extensions(ehlo);
-    } else if (isLoopback(target.host)) {
+    } else if (isLoopbackHost(target.host)) {
       steps.push({ check: step, status: 'warn', detail: 'no STARTTLS offered (accepted on loopback only)' });
     } else {
       steps.push({

@@ -14,7 +14,10 @@ export interface TcpFaultProxy {
   port: number;
   /** Connections accepted so far. */
   readonly connections: number;
-  /** Mode per accepted connection (0-based index). */
+  /**
+   * Mode per accepted connection (0-based index). Open connections are closed first: a client's
+   * keep-alive pool must not carry a request past the new mode on a connection accepted earlier.
+   */
   setMode(mode: (connection: number) => ProxyMode): void;
   /** Stop listening (connects are refused) or listen again on the same port. */
   setRefusing(refusing: boolean): Promise<void>;
@@ -75,6 +78,7 @@ export async function createTcpFaultProxy(target: { host: string; port: number }
       return accepted;
     },
     setMode(next) {
+      for (const socket of sockets) socket.destroy();
       mode = next;
     },
     async setRefusing(refusing) {

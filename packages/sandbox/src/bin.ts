@@ -133,9 +133,8 @@ async function main(): Promise<number> {
     process.stderr.write(`mailplatform-sandbox: ${describeStartError(error, options)}\n`);
     return 1;
   }
-  process.stdout.write(`${banner(sandbox, options)}\n`);
   const running = sandbox;
-  return new Promise<number>((resolve) => {
+  const stopped = new Promise<number>((resolve) => {
     let closing = false;
     const stop = (signal: NodeJS.Signals) => {
       if (closing) return;
@@ -152,6 +151,9 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // The handlers are in place before the banner: whoever reads "Press Ctrl+C" may signal at once.
+  process.stdout.write(`${banner(sandbox, options)}\n`);
+  return stopped;
 }
 
 process.exitCode = await main();

@@ -116,7 +116,8 @@ describe('mailplatform-sandbox', { timeout: 20_000 }, () => {
       const created = await fetch(`${url}/v1/webhooks`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ url: `http://[::ffff:127.0.0.1]:${receiverPort}/hook` }),
+        // 0.0.0.0 is no loopback literal, yet on Linux a connection to it stays on this machine.
+        body: JSON.stringify({ url: `http://0.0.0.0:${receiverPort}/hook` }),
       });
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };

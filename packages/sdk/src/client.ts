@@ -18,6 +18,20 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 /**
  * The client for the mailplatform API. Options: explicit > `MAILPLATFORM_*` environment > defaults;
  * a missing or malformed key throws `ConfigError` here. Per-request options are always the last argument.
+ *
+ * @example
+ * ```ts
+ * import { MailPlatform } from '@mailplatform/sdk';
+ *
+ * const mp = new MailPlatform({ apiKey: process.env.MAILPLATFORM_API_KEY });
+ * const sent = await mp.messages.send({
+ *   from: 'Hyggeshop <ordre@hyggeshop.dk>',
+ *   to: 'kunde@example.dk',
+ *   subject: 'Tak for din ordre #1042',
+ *   text: 'Vi pakker din ordre i dag og sender den med GLS.',
+ * });
+ * console.log(sent.id, sent.status); // msg_… queued
+ * ```
  */
 export class MailPlatform {
   readonly messages: MessagesResource;

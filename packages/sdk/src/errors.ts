@@ -78,6 +78,23 @@ export class MailPlatformError extends Error {
   }
 }
 
+/**
+ * True for every error the SDK throws, also when it comes from another copy of the SDK (ESM and
+ * CJS, two bundles), where `instanceof` fails.
+ *
+ * @example
+ * ```ts
+ * import { isMailPlatformError } from '@mailplatform/sdk';
+ *
+ * try {
+ *   await mp.messages.send(message, { idempotencyKey: 'order-1042:confirmation' });
+ * } catch (error) {
+ *   if (!isMailPlatformError(error)) throw error;
+ *   if (error.retryable) await queueForLater(message, error.idempotencyKey); // same key: no double send
+ *   else console.error(error.code, error.requestId, error.message);
+ * }
+ * ```
+ */
 export function isMailPlatformError(value: unknown): value is MailPlatformError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }

@@ -1,6 +1,6 @@
+import { isLoopbackHost } from '@mailplatform/sdk';
 import nodemailer from 'nodemailer';
 import { classifyBounce, parseSmtpReply, type SmtpPhase, type TransportFailure } from '../bounces/index.js';
-import { isLoopbackHost } from '../smtp/index.js';
 
 export interface RelayOptions {
   /** `smtp://host:port` of a real SMTP server that receives every non-simulated recipient's MIME. */

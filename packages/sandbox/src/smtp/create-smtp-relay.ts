@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import { isLoopbackHost } from '@mailplatform/sdk';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { buildRelayMessage, type SmtpEnvelope } from './build-relay-message.js';
 import { InvalidControlHeaderError } from './invalid-control-header-error.js';
@@ -81,11 +82,6 @@ interface ReplyError extends Error {
 
 function reply(code: number, text: string): ReplyError {
   return Object.assign(new Error(text), { responseCode: code });
-}
-
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 function isClientError(error: unknown): error is Error {

@@ -3,7 +3,6 @@ export {
   createSmtpRelay,
   DEFAULT_MAX_RECIPIENTS,
   DEFAULT_MAX_SIZE,
-  isLoopbackHost,
   type RelayLogger,
   type SmtpChaosReply,
   type SmtpPhase,

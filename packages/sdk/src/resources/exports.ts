@@ -67,6 +67,16 @@ export class ExportsResource {
   /**
    * Polls until the export is `completed` (resolves to it) or `failed` (rejects with
    * `ExportFailedError`); rejects with `TimeoutError` after `timeoutMs` and `AbortError` on `signal`.
+   *
+   * @example
+   * ```ts
+   * const started = await mp.exports.create({ type: 'invalid_addresses', filter: { since: '2026-03-01' } });
+   * const done = await mp.exports.waitFor(started.id, {
+   *   intervalMs: 2_000,
+   *   onProgress: (current) => console.log(current.status),
+   * });
+   * const csv = await mp.exports.download(done.id); // UTF-8 with a BOM, opens in Excel
+   * ```
    */
   async waitFor(id: string, options: WaitForExportOptions = {}): Promise<Export> {
     const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;

@@ -75,6 +75,22 @@ export class MessagesResource {
   /**
    * Sends one message (raw content or a template). Validates it before any request; attachments may
    * be bytes, base64 or (Node) `{ path }`. The same idempotency key is reused on every retry.
+   *
+   * @example
+   * ```ts
+   * const result = await mp.messages.send(
+   *   {
+   *     from: 'Hyggeshop <ordre@hyggeshop.dk>',
+   *     to: 'kunde@example.dk',
+   *     template: { alias: 'order-confirmation', data: { orderNo: 1042, total: 499.95 } },
+   *     tag: 'order-confirmation',
+   *     metadata: { orderId: '1042' },
+   *   },
+   *   // A business key: a second call for the same order replays instead of sending twice.
+   *   { idempotencyKey: 'order-1042:confirmation' },
+   * );
+   * console.log(result.id, result.replayed ? 'sent earlier' : 'sent now');
+   * ```
    */
   async send(message: SendMessageInput, options?: SendOptions): Promise<SendResult> {
     if (options?.via === 'smtp') {
@@ -114,6 +130,24 @@ export class MessagesResource {
    * input order: invalid messages are reported as `{ index, error }` without being sent. Calling
    * again with the same `idempotencyKey` and the same messages replays instead of sending twice.
    * Rejects only when no chunk was accepted at all (for example a bad API key).
+   *
+   * @example
+   * ```ts
+   * // shipped: today's dispatched orders, { orderNo, email, trackingUrl }[]
+   * const results = await mp.messages.sendBatch(
+   *   shipped.map((order) => ({
+   *     from: 'Hyggeshop <ordre@hyggeshop.dk>',
+   *     to: order.email,
+   *     template: { alias: 'order-shipped', data: { orderNo: order.orderNo, trackingUrl: order.trackingUrl } },
+   *     tag: 'order-shipped',
+   *     clientReference: String(order.orderNo),
+   *   })),
+   *   { idempotencyKey: 'shipped-2026-03-14' }, // chunks are sent as shipped-2026-03-14:0, :1, …
+   * );
+   * for (const item of results) {
+   *   if ('error' in item) console.warn(`order ${item.clientReference}: ${item.error.code}`);
+   * }
+   * ```
    */
   async sendBatch(
     messages: readonly SendMessageInput[],
@@ -179,7 +213,17 @@ export class MessagesResource {
     });
   }
 
-  /** Search: `recipient`, `from`, `tag`, `stream`, `status`, `subject`, `metadata` (`metadata[key]=v`), `since`, `until`. */
+  /**
+   * Search: `recipient`, `from`, `tag`, `stream`, `status`, `subject`, `metadata` (`metadata[key]=v`), `since`, `until`.
+   * `await` it for the first page, or `for await` over it for every match, one page fetched at a time.
+   *
+   * @example
+   * ```ts
+   * for await (const message of mp.messages.list({ tag: 'order-confirmation', status: 'bounced', since: '2026-03-01' })) {
+   *   console.log(message.id, message.to[0]?.email, message.metadata.orderId);
+   * }
+   * ```
+   */
   list(query?: ListMessagesQuery, options?: RequestOptions): PagePromise<Message> {
     return listPages<Message>(this.#context.requester, '/messages', query, options);
   }

@@ -55,7 +55,15 @@ export class SuppressionsResource {
     });
   }
 
-  /** `{ suppressed: false }` when the platform answers 404, otherwise the suppression row with `suppressed: true`. */
+  /**
+   * `{ suppressed: false }` when the platform answers 404, otherwise the suppression row with `suppressed: true`.
+   *
+   * @example
+   * ```ts
+   * const check = await mp.suppressions.check('kunde@example.dk');
+   * if (check.suppressed) console.log(`suppressed since ${check.createdAt} (${check.reason})`);
+   * ```
+   */
   async check(
     email: string,
     query?: CheckSuppressionQuery,

@@ -78,6 +78,23 @@ function templateDataHeader(data: Record<string, unknown>): PreparedHeader {
  * The `X-MP-*` control headers for a nodemailer message (contract §15): put the result in
  * `sendMail({ headers })`. Throws `InvalidHeaderError` for a line break or control character in
  * any value and `ValidationError` for a value the relay would refuse.
+ *
+ * @example
+ * ```ts
+ * import { mailplatformHeaders } from '@mailplatform/sdk/smtp';
+ *
+ * await transport.sendMail({
+ *   from: 'Hyggeshop <ordre@hyggeshop.dk>',
+ *   to: 'kunde@example.dk',
+ *   subject: 'Din ordre #1042 er sendt',
+ *   text: 'Pakken er på vej med GLS.',
+ *   headers: mailplatformHeaders({
+ *     tag: 'order-shipped',
+ *     metadata: { orderId: '1042' },
+ *     idempotencyKey: 'order-1042:shipped', // X-MP-Idempotency-Key: a resend is accepted once
+ *   }),
+ * });
+ * ```
  */
 export function mailplatformHeaders(extras: MailplatformExtras): MailplatformHeaders {
   const headers: MailplatformHeaders = {};

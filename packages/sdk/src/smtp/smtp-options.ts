@@ -50,6 +50,20 @@ export const SMTP_TIMEOUTS = {
  * A preset for an existing nodemailer app: `nodemailer.createTransport(smtpOptions({ apiKey }))`.
  * Pooled, with the policy's timeouts, TLS required except on loopback hosts, and AUTH (user
  * `apikey`, password = the key) never sent in clear text to a remote host unless `allowInsecureAuth`.
+ *
+ * @example
+ * ```ts
+ * import { smtpOptions } from '@mailplatform/sdk/smtp';
+ * import nodemailer from 'nodemailer';
+ *
+ * const transport = nodemailer.createTransport(smtpOptions({ apiKey: process.env.MAILPLATFORM_API_KEY ?? '' }));
+ * await transport.sendMail({
+ *   from: 'Hyggeshop <ordre@hyggeshop.dk>',
+ *   to: 'kunde@example.dk',
+ *   subject: 'Din ordre #1042 er sendt',
+ *   text: 'Pakken er på vej med GLS.',
+ * });
+ * ```
  */
 export function smtpOptions(input: SmtpPresetInput): SmtpPreset {
   if (typeof input.apiKey !== 'string' || input.apiKey.length === 0) {

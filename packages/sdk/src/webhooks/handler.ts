@@ -98,6 +98,23 @@ async function dispatch<C extends object>(
  * other than POST, 413 for an oversize body, 400 `{error:{reason}}` when verification fails (no
  * handler runs), 200 `{ok:true,duplicate:true}` for an id already handled, 200 `{ok:true}` after the
  * handler resolved, 500 when it threw (the id is not remembered, so the platform retries).
+ *
+ * @example
+ * ```ts
+ * import { handleWebhookRequest } from '@mailplatform/sdk';
+ *
+ * // A Next.js route handler (app/webhooks/mailplatform/route.ts); any framework with Web Requests works.
+ * export function POST(request: Request): Promise<Response> {
+ *   return handleWebhookRequest(request, {
+ *     secret: process.env.MAILPLATFORM_WEBHOOK_SECRET ?? '',
+ *     on: {
+ *       'message.bounced': async (event) => {
+ *         if (event.data.bounce.class === 'hard') await markInvalid(event.data.recipient);
+ *       },
+ *     },
+ *   });
+ * }
+ * ```
  */
 export async function handleWebhookRequest<C extends object = {}>(
   request: Request,

@@ -56,7 +56,28 @@ function randomId(): string {
   return `msg_${crypto.randomUUID().replaceAll('-', '')}`;
 }
 
-/** Signs a webhook body the way the platform does and returns the three Standard Webhooks headers. */
+/**
+ * Signs a webhook body the way the platform does and returns the three Standard Webhooks headers:
+ * for testing your own receiver.
+ *
+ * @example
+ * ```ts
+ * import { signWebhook } from '@mailplatform/sdk';
+ *
+ * const payload = JSON.stringify({
+ *   id: 'evt_01HTEST',
+ *   type: 'message.delivered',
+ *   timestamp: '2026-03-14T08:00:03.000Z',
+ *   data: { messageId: 'msg_01HTEST', recipient: 'kunde@example.dk' },
+ * });
+ * const headers = await signWebhook({ payload, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+ * const response = await fetch('http://127.0.0.1:3000/webhooks/mailplatform', {
+ *   method: 'POST',
+ *   headers: { ...headers, 'content-type': 'application/json' },
+ *   body: payload,
+ * });
+ * ```
+ */
 export async function signWebhook(input: SignWebhookInput): Promise<WebhookHeaders> {
   const id = input.id ?? randomId();
   if (!ID_PATTERN.test(id)) {

@@ -77,6 +77,29 @@ function parseEvent(payload: Uint8Array): EventEnvelope {
  * Verifies a Standard Webhooks signature over the raw body and only then parses it. Throws
  * `WebhookVerificationError` with `reason` `missing_header`, `invalid_timestamp`,
  * `timestamp_out_of_tolerance`, `no_matching_signature` or `malformed_payload`.
+ *
+ * @example
+ * ```ts
+ * import { verifyWebhook, WebhookVerificationError } from '@mailplatform/sdk';
+ *
+ * export async function POST(request: Request): Promise<Response> {
+ *   const payload = await request.text(); // the raw body, never re-serialised JSON
+ *   try {
+ *     const event = await verifyWebhook({
+ *       payload,
+ *       headers: request.headers,
+ *       secret: process.env.MAILPLATFORM_WEBHOOK_SECRET ?? '',
+ *     });
+ *     if (event.type === 'message.bounced' && event.data.bounce.class === 'hard') {
+ *       await markInvalid(event.data.recipient);
+ *     }
+ *     return new Response(null, { status: 204 });
+ *   } catch (error) {
+ *     if (error instanceof WebhookVerificationError) return new Response(null, { status: 400 });
+ *     throw error;
+ *   }
+ * }
+ * ```
  */
 export async function verifyWebhook(input: VerifyWebhookInput): Promise<MailEvent> {
   return (await verifyWebhookEnvelope(input)) as MailEvent;
