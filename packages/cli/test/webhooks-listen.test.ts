@@ -91,7 +91,7 @@ describe('webhooks listen', () => {
     });
     try {
       const running = cli.run(['webhooks', 'listen', '--forward-to', forwardTo, '--max-backoff', '20ms']);
-      for (let i = 0; i < 200 && forwarded.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 1500 && forwarded.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
       controller.abort();
       expect((await running).code).toBe(130);
       expect(streamRequests.length).toBe(2);
@@ -133,7 +133,7 @@ describe('webhooks listen', () => {
     });
     try {
       const running = cli.run(['--timeout', '50ms', 'webhooks', 'listen', '--max-backoff', '10ms']);
-      for (let i = 0; i < 500 && !err.join('').includes('reconnecting'); i++)
+      for (let i = 0; i < 1500 && !err.join('').includes('reconnecting'); i++)
         await new Promise((r) => setTimeout(r, 10));
       controller.abort();
       expect((await running).code).toBe(130);
