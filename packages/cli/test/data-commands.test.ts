@@ -492,7 +492,7 @@ describe('templates', () => {
         '{"firstName":"Bo","orderNo":"9","lines":[]}',
       ]);
       let url: string | undefined;
-      for (let i = 0; i < 100 && !url; i++) {
+      for (let i = 0; i < 500 && !url; i++) {
         url = /(http:\/\/127\.0\.0\.1:\d+\/) /.exec(out.join(''))?.[1];
         if (!url) await new Promise((r) => setTimeout(r, 20));
       }
