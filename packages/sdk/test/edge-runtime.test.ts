@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeRuntime } from 'edge-runtime';
 import { build } from 'esbuild';
@@ -140,9 +141,7 @@ describe('the default build in the Edge Runtime VM', () => {
     for (const { inputs, imports } of [sdkBundle, webhooksBundle]) {
       expect(imports).toEqual([]);
       expect(inputs.length).toBeGreaterThan(0);
-      expect(
-        inputs.filter((file) => !fileURLToPath(new URL(file, `file://${process.cwd()}/`)).startsWith(srcDir)),
-      ).toEqual([]);
+      expect(inputs.filter((file) => !resolve(file).startsWith(srcDir))).toEqual([]);
     }
     expect(sdkBundle.inputs.some((file) => file.endsWith('src/client.ts'))).toBe(true);
     expect(webhooksBundle.inputs.some((file) => file.endsWith('src/webhooks/verify.ts'))).toBe(true);
@@ -242,9 +241,8 @@ describe('the default build in the Edge Runtime VM', () => {
     expect(received.map((r) => r.headers['idempotency-key'])).toEqual(['order-1042:confirmation']);
   });
 
-  // Skipped until http/http-client.ts and http/fetch-transport.ts stop calling `setImmediate`, which
-  // Web-standard runtimes lack: today the attempt timer throws a ReferenceError and the call never ends.
-  it.skip('ends an unanswered attempt with a TimeoutError', async () => {
+  // Web-standard runtimes have no setImmediate: the attempt timer must still fire there (http/after-io.ts).
+  it('ends an unanswered attempt with a TimeoutError', async () => {
     received.length = 0;
     const error = await inVm<Record<string, unknown>>(
       `const mp = new __sdk.MailPlatform({ apiKey: args.apiKey, baseUrl: args.baseUrl, fetch, timeout: 100, maxRetries: 0 });

@@ -1,3 +1,4 @@
+import { afterIo } from './after-io.js';
 import { TransportTimeoutError } from './transport-timeout-error.js';
 import type { HeadersLike, TimedTransportRequest, Transport, TransportResponse } from './types.js';
 
@@ -22,8 +23,7 @@ export function createFetchTransport(fetchImpl?: typeof globalThis.fetch): Trans
 export async function timedFetch(request: TimedTransportRequest): Promise<TransportResponse> {
   const controller = new AbortController();
   const timeout = new TransportTimeoutError(request.timeoutMs);
-  // setImmediate: after a stalled event loop, an answer already received is read before the abort.
-  const timer = setTimeout(() => setImmediate(() => controller.abort(timeout)), request.timeoutMs);
+  const timer = setTimeout(() => afterIo(() => controller.abort(timeout)), request.timeoutMs);
   try {
     const response = await globalThis.fetch(request.url, {
       method: request.method,

@@ -10,6 +10,7 @@ import {
 } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { redactText } from '../redact.js';
+import { afterIo } from './after-io.js';
 import { backoffDelay } from './backoff.js';
 import { buildUrl } from './build-url.js';
 import { createFetchTransport } from './fetch-transport.js';
@@ -250,9 +251,8 @@ export class HttpClient implements Requester {
         });
       } else {
         const controller = new AbortController();
-        // setImmediate: after a stalled event loop, an answer already received is read before the abort.
         timer = setTimeout(() => {
-          setImmediate(() => {
+          afterIo(() => {
             if (settled) return;
             timedOut = true;
             controller.abort();
