@@ -100,6 +100,9 @@ export class MailPlatform {
         apiKey: this.#options.apiKey,
         smtp: this.#options.smtp,
         logger: this.#options.logger,
+        maxRetries: this.#options.maxRetries,
+        backoff: this.#options.backoff,
+        random: this.#options.random,
       });
       this.#smtp = pending;
       pending.catch(() => {

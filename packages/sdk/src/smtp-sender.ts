@@ -1,3 +1,4 @@
+import type { BackoffSettings } from './http/backoff.js';
 import type { Logger, RequestOptions } from './http/types.js';
 import type { ResolvedSmtpOptions } from './options.js';
 import type { SendResult } from './resources/messages.js';
@@ -28,6 +29,10 @@ export interface SmtpSenderContext {
   apiKey: string;
   smtp: ResolvedSmtpOptions;
   logger: Logger | undefined;
+  /** The client's `maxRetries` applies to the relay too (the SMTP deadline stays 120 s per message). */
+  maxRetries?: number;
+  backoff?: BackoffSettings;
+  random?: () => number;
 }
 
 export type CreateSmtpSender = (context: SmtpSenderContext) => SmtpSender;

@@ -24,12 +24,8 @@ export const DEFAULT_SMTP_MAX_RETRIES = 2;
 export const DEFAULT_SMTP_BACKOFF: BackoffSettings = { initialDelayMs: 500, maxDelayMs: 8_000, maxHintMs: 0 };
 
 export interface SmtpSenderOptions extends SmtpSenderContext {
-  /** Retries after the first attempt (default 2). */
-  maxRetries?: number;
   /** Default 120 s for one send, backoff included; a per-call `deadline` wins. */
   deadline?: number;
-  backoff?: BackoffSettings;
-  random?: () => number;
   /** Receives the dialogue line by line (`C: ...`, `S: ...`), AUTH lines as `[redacted]`. */
   trace?: TraceListener;
   /** Extra `tls.connect` options (a `ca` for a private relay). */
