@@ -243,6 +243,19 @@ describe('messages.send(..., { via: "smtp" }) against the sandbox', () => {
   });
 });
 
+describe('SMTPUTF8 addresses', () => {
+  it('delivers to a UTF-8 local part at an IDN domain and keeps both as written', async () => {
+    const result = await mp.messages.send(
+      { from: 'Bøgh <ordre@blåbær.dk>', to: ['søren.æøå@blåbær.dk'], subject: 'Hej Søren', text: 'Tak' },
+      { via: 'smtp' },
+    );
+    expect(result.recipients).toEqual([{ email: 'søren.æøå@blåbær.dk', type: 'to', status: 'queued' }]);
+    const stored = await mp.messages.get(result.id);
+    expect(stored.from).toEqual({ email: 'ordre@blåbær.dk', name: 'Bøgh' });
+    expect(stored.to).toEqual([{ email: 'søren.æøå@blåbær.dk' }]);
+  });
+});
+
 describe('failures over SMTP', () => {
   it('a wrong key is an AuthenticationError before anything is sent', async () => {
     const wrong = new MailPlatform({
