@@ -4,7 +4,7 @@
 //   node bench/sdk-send.mjs [--rounds=3] [--duration=5000] [--warmup=1500] [--concurrency=1,32]
 //                           [--clients=sdk,undici,fetch] [--profile]
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listOption, numberOption, parseArgs } from './lib/args.mjs';
@@ -12,7 +12,8 @@ import { lastJsonLine, raisePriority, runNode } from './lib/child.mjs';
 import { sdkBuilt, sdkUndici, withSdkBuild } from './lib/paths.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { startSink } from './lib/sink.mjs';
-import { fixed, max, median, min, table } from './lib/stats.mjs';
+import { fixed, median, table } from './lib/stats.mjs';
+import { describeRun, profileLines, throughputRun, throughputSummary } from './lib/throughput-report.mjs';
 
 const CHILD = fileURLToPath(new URL('./lib/throughput-child.mjs', import.meta.url));
 export const GOAL_RATIO = 0.85;
@@ -48,15 +49,7 @@ async function measure(sink, client, concurrency, warmupMs, durationMs, execArgv
   const run = lastJsonLine(stdout);
   if (run.errors > 0)
     throw new Error(`${client} c=${concurrency}: ${run.errors} failed sends\n${run.firstError}`);
-  const cpuMs = run.cpuUserMs + run.cpuSystemMs;
-  return {
-    ...run,
-    perSecond: (run.sends / run.wallMs) * 1000,
-    cpuMsPerSend: cpuMs / run.sends,
-    clientBusy: cpuMs / run.wallMs,
-    sinkBusy: (after.cpuMs - before.cpuMs) / (after.at - before.at),
-    loadAverage: loadavg()[0],
-  };
+  return throughputRun(run, before, after);
 }
 
 /** Runs every client at every concurrency for `rounds` rounds; the client order rotates each round. */
@@ -77,11 +70,7 @@ export async function runSdkSend(options, log = () => {}) {
         const order = clients.map((_, i) => clients[(i + round) % clients.length]);
         for (const client of order) {
           const run = await measure(sink, client, concurrency, warmupMs, durationMs);
-          log(
-            `round ${round + 1}/${rounds} c=${concurrency} ${client}: ${Math.round(run.perSecond)} msg/s, ` +
-              `${fixed(run.cpuMsPerSend * 1000, 1)} µs CPU/msg, client ${fixed(run.clientBusy * 100, 0)}% ` +
-              `sink ${fixed(run.sinkBusy * 100, 0)}% of a core, load ${fixed(run.loadAverage, 1)}`,
-          );
+          log(`round ${round + 1}/${rounds} c=${concurrency} ${client}: ${describeRun(run)}`);
           runs.push({ round: round + 1, ...run });
         }
       }
@@ -126,19 +115,13 @@ function summarize(runs, clients, concurrencies) {
     const rawCpu = median(raw.map((run) => run.cpuMsPerSend));
     for (const client of clients) {
       const mine = runs.filter((run) => run.client === client && run.concurrency === concurrency);
-      const perSecond = mine.map((run) => run.perSecond);
-      const cpu = median(mine.map((run) => run.cpuMsPerSend));
+      const stats = throughputSummary(mine);
       summary.push({
         client,
         concurrency,
-        perSecond: median(perSecond),
-        perSecondMin: min(perSecond),
-        perSecondMax: max(perSecond),
-        cpuMsPerSend: cpu,
-        clientBusy: median(mine.map((run) => run.clientBusy)),
-        sinkBusy: median(mine.map((run) => run.sinkBusy)),
-        throughputVsRaw: median(perSecond) / rawPerSecond,
-        cpuVsRaw: cpu / rawCpu,
+        ...stats,
+        throughputVsRaw: stats.perSecond / rawPerSecond,
+        cpuVsRaw: stats.cpuMsPerSend / rawCpu,
       });
     }
   }
@@ -177,19 +160,7 @@ export function formatSdkSend(result) {
     );
   }
   for (const [client, profile] of Object.entries(result.profile ?? {})) {
-    lines.push(
-      '',
-      `CPU profile of ${LABELS[client]} at c=32 (self time; ${fixed(profile.totalMs, 0)} ms sampled incl. start-up, idle excluded)`,
-      table(
-        ['area', 'ms', 'share'],
-        profile.areas.map((row) => [row.name, fixed(row.ms, 0), `${fixed(row.share * 100, 1)}%`]),
-      ),
-      '',
-      table(
-        ['function', 'ms', 'share'],
-        profile.functions.map((row) => [row.name, fixed(row.ms, 0), `${fixed(row.share * 100, 1)}%`]),
-      ),
-    );
+    lines.push(...profileLines(`CPU profile of ${LABELS[client]} at c=32`, profile));
   }
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@
 // --pool sizes the sender's and nodemailer's pools; the client (`sdk`) always uses its default of 5.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listOption, numberOption, parseArgs } from './lib/args.mjs';
@@ -15,7 +15,8 @@ import { lastJsonLine, raisePriority, runNode } from './lib/child.mjs';
 import { SDK_DIR, withSdkBuild } from './lib/paths.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { startSmtpSink } from './lib/smtp-sink.mjs';
-import { fixed, max, median, min, table } from './lib/stats.mjs';
+import { fixed, median, table } from './lib/stats.mjs';
+import { describeRun, profileLines, throughputRun, throughputSummary } from './lib/throughput-report.mjs';
 
 const CHILD = fileURLToPath(new URL('./lib/smtp-throughput-child.mjs', import.meta.url));
 const SDK_SMTP_ENTRY = join(SDK_DIR, 'dist/smtp/index.js');
@@ -60,15 +61,7 @@ async function measure(sink, client, settings, execArgv = []) {
   const after = await sink.counts();
   const run = lastJsonLine(stdout);
   if (run.errors > 0) throw new Error(`${client}: ${run.errors} failed sends\n${run.firstError}`);
-  const cpuMs = run.cpuUserMs + run.cpuSystemMs;
-  return {
-    ...run,
-    perSecond: (run.sends / run.wallMs) * 1000,
-    cpuMsPerSend: cpuMs / run.sends,
-    clientBusy: cpuMs / run.wallMs,
-    sinkBusy: (after.cpuMs - before.cpuMs) / (after.at - before.at),
-    loadAverage: loadavg()[0],
-  };
+  return throughputRun(run, before, after);
 }
 
 /** Runs every client for `rounds` rounds; the client order rotates each round. */
@@ -92,11 +85,7 @@ export async function runSmtpSend(options, log = () => {}) {
       const order = clients.map((_, i) => clients[(i + round) % clients.length]);
       for (const client of order) {
         const run = await measure(sink, client, settings);
-        log(
-          `round ${round + 1}/${settings.rounds} ${client}: ${Math.round(run.perSecond)} msg/s, ` +
-            `${fixed(run.cpuMsPerSend * 1000, 1)} µs CPU/msg, client ${fixed(run.clientBusy * 100, 0)}% ` +
-            `sink ${fixed(run.sinkBusy * 100, 0)}% of a core, load ${fixed(run.loadAverage, 1)}`,
-        );
+        log(`round ${round + 1}/${settings.rounds} ${client}: ${describeRun(run)}`);
         runs.push({ round: round + 1, ...run });
       }
     }
@@ -134,19 +123,12 @@ function summarize(runs, clients) {
   const basePerSecond = median(baseline.map((run) => run.perSecond));
   const baseCpu = median(baseline.map((run) => run.cpuMsPerSend));
   return clients.map((client) => {
-    const mine = runs.filter((run) => run.client === client);
-    const perSecond = mine.map((run) => run.perSecond);
-    const cpu = median(mine.map((run) => run.cpuMsPerSend));
+    const stats = throughputSummary(runs.filter((run) => run.client === client));
     return {
       client,
-      perSecond: median(perSecond),
-      perSecondMin: min(perSecond),
-      perSecondMax: max(perSecond),
-      cpuMsPerSend: cpu,
-      clientBusy: median(mine.map((run) => run.clientBusy)),
-      sinkBusy: median(mine.map((run) => run.sinkBusy)),
-      throughputVsNodemailer: median(perSecond) / basePerSecond,
-      cpuVsNodemailer: cpu / baseCpu,
+      ...stats,
+      throughputVsNodemailer: stats.perSecond / basePerSecond,
+      cpuVsNodemailer: stats.cpuMsPerSend / baseCpu,
     };
   });
 }
@@ -185,19 +167,7 @@ export function formatSmtpSend(result) {
     );
   }
   for (const [client, profile] of Object.entries(result.profile ?? {})) {
-    lines.push(
-      '',
-      `CPU profile of ${LABELS[client]} (self time; ${fixed(profile.totalMs, 0)} ms sampled incl. start-up, idle excluded)`,
-      table(
-        ['area', 'ms', 'share'],
-        profile.areas.map((row) => [row.name, fixed(row.ms, 0), `${fixed(row.share * 100, 1)}%`]),
-      ),
-      '',
-      table(
-        ['function', 'ms', 'share'],
-        profile.functions.map((row) => [row.name, fixed(row.ms, 0), `${fixed(row.share * 100, 1)}%`]),
-      ),
-    );
+    lines.push(...profileLines(`CPU profile of ${LABELS[client]}`, profile));
   }
   return lines.join('\n');
 }

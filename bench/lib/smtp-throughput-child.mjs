@@ -5,6 +5,7 @@
 // fresh idempotency key, over a pool of <pool> connections (100 messages each) to 127.0.0.1:<port>.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { measureThroughput } from './measure-throughput.mjs';
 import { API_KEY, MESSAGE } from './message.mjs';
 import { SDK_DIR, SDK_NODE_ENTRY } from './paths.mjs';
 
@@ -91,57 +92,13 @@ const factories = {
   },
 };
 
-const factory = factories[client];
-if (factory === undefined) throw new Error(`unknown client ${client}`);
-const { send, close } = await factory();
-
-let stopped = false;
-let counting = false;
-let count = 0;
-let completed = 0;
-let errors = 0;
-let firstError;
-
-async function lane() {
-  while (!stopped) {
-    try {
-      await send();
-      completed++;
-      if (counting) count++;
-    } catch (error) {
-      errors++;
-      firstError ??= error;
-      if (errors > 100) stopped = true;
-    }
-  }
-}
-
-const lanes = Array.from({ length: concurrency }, lane);
-await new Promise((resolve) => setTimeout(resolve, warmupMs));
-while (completed < WARMUP_SENDS && errors === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-count = 0;
-counting = true;
-const cpuStart = process.cpuUsage();
-const wallStart = performance.now();
-await new Promise((resolve) => setTimeout(resolve, durationMs));
-counting = false;
-const cpu = process.cpuUsage(cpuStart);
-const wallMs = performance.now() - wallStart;
-const sends = count;
-stopped = true;
-await Promise.all(lanes);
-await close();
-
-process.stdout.write(
-  `${JSON.stringify({
-    client,
-    concurrency,
-    pool,
-    sends,
-    wallMs,
-    cpuUserMs: cpu.user / 1000,
-    cpuSystemMs: cpu.system / 1000,
-    errors,
-    firstError: firstError === undefined ? undefined : String(firstError?.stack ?? firstError),
-  })}\n`,
-);
+const result = await measureThroughput({
+  factories,
+  client,
+  concurrency,
+  warmupMs,
+  warmupSends: WARMUP_SENDS,
+  durationMs,
+  maxErrors: 100,
+});
+process.stdout.write(`${JSON.stringify({ client, concurrency, pool, ...result })}\n`);

@@ -1,11 +1,11 @@
 // The data commands against the real sandbox (HTTP API and SMTP relay on port 0).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '@mailplatform/sandbox';
-import { MailPlatform } from '@mailplatform/sdk';
+import type { Sandbox } from '@mailplatform/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestCli, expectNoLeak, type TestCli } from './helpers.js';
+import { expectNoLeak, type TestCli } from './helpers.js';
 import { parseCsv, runInEveryMode } from './modes.js';
+import { createSandboxCli, type SandboxCli, startSandboxCli } from './sandbox-cli.js';
 
 let sandbox: Sandbox;
 let cli: TestCli;
@@ -43,27 +43,16 @@ async function send(to: string, extra: string[] = []): Promise<string> {
   return (JSON.parse(result.stdout) as { id: string }).id;
 }
 
+let running: SandboxCli;
 beforeAll(async () => {
-  sandbox = await createSandbox({ port: 0, smtpPort: 0 });
-  key = sandbox.apiKey;
-  const smtp = new URL(sandbox.smtpUrl!);
-  cli = await createTestCli({
-    client: (o) => new MailPlatform({ ...o, maxRetries: 0 }),
-    env: {
-      MAILPLATFORM_API_KEY: key,
-      MAILPLATFORM_BASE_URL: sandbox.url,
-      MAILPLATFORM_SMTP_URL: smtp.href,
-    },
-  });
+  running = await startSandboxCli();
+  ({ sandbox, key, cli } = running);
 });
-afterAll(async () => {
-  await cli.cleanup();
-  await sandbox.close();
-});
+afterAll(() => running.close());
 
 describe('send', () => {
   it('sends over the API with every flag, and the message reads back', async () => {
-    const result = await cli.run([
+    const argv = [
       'send',
       '--to',
       `delivered+flags@${SIM}`,
@@ -82,31 +71,13 @@ describe('send', () => {
       '--idempotency-key',
       'k1',
       '--json',
-    ]);
+    ];
+    const result = await cli.run(argv);
     expect(result.code).toBe(0);
     const sent = JSON.parse(result.stdout);
     expect(sent).toMatchObject({ status: 'queued', idempotencyKey: 'k1', replayed: false });
     expect(sent.id).toMatch(/^msg_/);
-    const again = await cli.run([
-      'send',
-      '--to',
-      `delivered+flags@${SIM}`,
-      '--from',
-      FROM,
-      '--subject',
-      'Hej',
-      '--text',
-      'Tak',
-      '--tag',
-      'order',
-      '--metadata',
-      'orderId=1042',
-      '--header',
-      'X-Entity-Ref-ID: 1042',
-      '--idempotency-key',
-      'k1',
-      '--json',
-    ]);
+    const again = await cli.run(argv);
     expect(JSON.parse(again.stdout)).toMatchObject({ id: sent.id, replayed: true });
     const got = await cli.run(['messages', 'get', sent.id, '--json']);
     expect(got.code).toBe(0);
@@ -181,9 +152,7 @@ describe('send', () => {
   });
 
   it('--count sends N, shows progress on a TTY stderr, and lists one row per send', async () => {
-    const tty = await createTestCli({
-      client: (o) => new MailPlatform({ ...o, maxRetries: 0 }),
-      env: { MAILPLATFORM_API_KEY: key, MAILPLATFORM_BASE_URL: sandbox.url },
+    const tty = await createSandboxCli(sandbox, {
       tty: true,
     });
     try {
@@ -476,9 +445,7 @@ describe('templates', () => {
   it('preview serves the platform-rendered html until Ctrl-C (exit 130)', async () => {
     const controller = new AbortController();
     const out: string[] = [];
-    const preview = await createTestCli({
-      client: (o) => new MailPlatform({ ...o, maxRetries: 0 }),
-      env: { MAILPLATFORM_API_KEY: key, MAILPLATFORM_BASE_URL: sandbox.url },
+    const preview = await createSandboxCli(sandbox, {
       overrides: { signal: controller.signal, stdout: { write: (c: string) => out.push(c) } },
     });
     try {

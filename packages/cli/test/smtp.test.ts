@@ -1,8 +1,8 @@
 // `send --via smtp --trace` and `doctor --smtp` against the real sandbox relay (STARTTLS, AUTH PLAIN).
 import { createSandbox, type Sandbox } from '@mailplatform/sandbox';
-import { MailPlatform } from '@mailplatform/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestCli, expectNoLeak, type TestCli } from './helpers.js';
+import { expectNoLeak, type TestCli } from './helpers.js';
+import { type SandboxCli, startSandboxCli } from './sandbox-cli.js';
 
 let sandbox: Sandbox;
 let cli: TestCli;
@@ -17,23 +17,12 @@ function expectNoAuthBlob(text: string, user: string, secret: string): void {
   }
 }
 
+let running: SandboxCli;
 beforeAll(async () => {
-  sandbox = await createSandbox({ port: 0, smtpPort: 0 });
-  key = sandbox.apiKey;
-  smtp = new URL(sandbox.smtpUrl ?? '');
-  cli = await createTestCli({
-    client: (o) => new MailPlatform({ ...o, maxRetries: 0 }),
-    env: {
-      MAILPLATFORM_API_KEY: key,
-      MAILPLATFORM_BASE_URL: sandbox.url,
-      MAILPLATFORM_SMTP_URL: smtp.href,
-    },
-  });
+  running = await startSandboxCli();
+  ({ sandbox, key, smtp, cli } = running);
 });
-afterAll(async () => {
-  await cli.cleanup();
-  await sandbox.close();
-});
+afterAll(() => running.close());
 
 describe('send --via smtp --trace', () => {
   it('prints the dialogue swaks-style on stderr, AUTH redacted, the key in no form', async () => {

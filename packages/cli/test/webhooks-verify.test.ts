@@ -30,20 +30,21 @@ afterAll(() => cli.cleanup());
 const headerArgs = (h: Record<string, string>) =>
   Object.entries(h).flatMap(([k, v]) => ['--header', `${k}: ${v}`]);
 
+interface Delivery {
+  secret?: string;
+  payload?: string;
+  signed?: Record<string, string>;
+}
+
+/** Runs `webhooks verify` with `--secret`, `--payload` and the signed headers, then any extra flags. */
+const verify = ({ secret = SECRET, payload = file, signed = headers }: Delivery = {}, ...extra: string[]) =>
+  cli.run(['webhooks', 'verify', '--secret', secret, '--payload', payload, ...headerArgs(signed), ...extra]);
+
 describe('webhooks verify', () => {
   it('accepts a valid delivery (and agrees with the standardwebhooks package)', async () => {
     const reference = new Webhook(SECRET).sign('evt_1', NOW, body);
     expect(reference).toBe(headers['webhook-signature']);
-    const result = await cli.run([
-      'webhooks',
-      'verify',
-      '--secret',
-      SECRET,
-      '--payload',
-      file,
-      ...headerArgs(headers),
-      '--json',
-    ]);
+    const result = await verify({}, '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       valid: true,
@@ -69,16 +70,7 @@ describe('webhooks verify', () => {
 
   it('names a missing header (exit 9)', async () => {
     const { 'webhook-signature': _, ...rest } = headers;
-    const result = await cli.run([
-      'webhooks',
-      'verify',
-      '--secret',
-      SECRET,
-      '--payload',
-      file,
-      ...headerArgs(rest),
-      '--json',
-    ]);
+    const result = await verify({ signed: rest }, '--json');
     expect(result.code).toBe(9);
     expect(JSON.parse(result.stderr).error).toMatchObject({
       code: 'webhook_missing_header',
@@ -88,41 +80,15 @@ describe('webhooks verify', () => {
 
   it('reports the skew', async () => {
     const old = await signWebhook({ payload: body, secret: SECRET, id: 'evt_1', timestamp: TS - 412 });
-    const result = await cli.run([
-      'webhooks',
-      'verify',
-      '--secret',
-      SECRET,
-      '--payload',
-      file,
-      ...headerArgs(old),
-    ]);
+    const result = await verify({ signed: old });
     expect(result.code).toBe(9);
     expect(result.stderr).toContain('error: the timestamp is 412 s in the past (tolerance ±300 s)');
-    const ok = await cli.run([
-      'webhooks',
-      'verify',
-      '--secret',
-      SECRET,
-      '--payload',
-      file,
-      ...headerArgs(old),
-      '--tolerance',
-      '600',
-    ]);
+    const ok = await verify({ signed: old }, '--tolerance', '600');
     expect(ok.code).toBe(0);
   });
 
   it('says the secret is wrong or the body changed', async () => {
-    const result = await cli.run([
-      'webhooks',
-      'verify',
-      '--secret',
-      OTHER,
-      '--payload',
-      file,
-      ...headerArgs(headers),
-    ]);
+    const result = await verify({ secret: OTHER });
     expect(result.code).toBe(9);
     expect(result.stderr).toContain('error: no signature matched: the secret is wrong or the body changed');
     expectNoLeak(result.stderr, OTHER);
@@ -131,16 +97,7 @@ describe('webhooks verify', () => {
   it('points at re-serialisation when the body was pretty-printed after signing', async () => {
     const pretty = join(cli.home, 'pretty.json');
     await writeFile(pretty, JSON.stringify(event, null, 2));
-    const result = await cli.run([
-      'webhooks',
-      'verify',
-      '--secret',
-      SECRET,
-      '--payload',
-      pretty,
-      ...headerArgs(headers),
-      '--json',
-    ]);
+    const result = await verify({ payload: pretty }, '--json');
     expect(result.code).toBe(9);
     const error = JSON.parse(result.stderr).error;
     expect(error.code).toBe('webhook_no_matching_signature');

@@ -3,6 +3,7 @@ import type { FaultApiServer } from '../src/fault-api-server.js';
 import { createPrng, type Prng, resolveSeed } from '../src/prng.js';
 import { runPool } from '../src/run-pool.js';
 import { appendSummary, formatSummary, type ScenarioSummary } from '../src/summary.js';
+import { type Outcome, sendOutcomes } from './send-outcomes.js';
 
 export const API_KEY = 'mp_test_R3l1abilityKeyQ7wX9zP2vN4mK8s';
 /** The fault-injection suite's backoff (reliability.md: 5 ms base, 50 ms cap). */
@@ -45,38 +46,15 @@ export function client(
   });
 }
 
-/** How one logical send ended at the client. */
-export type Outcome =
-  | { ref: string; ok: true; id: string; key: string; replayed: boolean }
-  | { ref: string; ok: false; error: unknown; key: string | undefined };
+export type { Outcome };
 
-export async function sendAll(
+export function sendAll(
   mp: MailPlatform,
   refs: readonly string[],
   concurrency: number,
   options: Parameters<MailPlatform['messages']['send']>[1] = {},
 ): Promise<Outcome[]> {
-  const outcomes: Outcome[] = new Array(refs.length);
-  await runPool(refs, concurrency, async (ref, index) => {
-    try {
-      const result = await mp.messages.send(message(ref), options);
-      outcomes[index] = {
-        ref,
-        ok: true,
-        id: result.id,
-        key: result.idempotencyKey,
-        replayed: result.replayed,
-      };
-    } catch (error) {
-      outcomes[index] = {
-        ref,
-        ok: false,
-        error,
-        key: isMailPlatformError(error) ? error.idempotencyKey : undefined,
-      };
-    }
-  });
-  return outcomes;
+  return sendOutcomes(refs, concurrency, (ref) => mp.messages.send(message(ref), options));
 }
 
 export interface Tally {

@@ -1,9 +1,9 @@
-import { isMailPlatformError, type SendMessageRequest } from '@mailplatform/sdk';
+import type { SendMessageRequest } from '@mailplatform/sdk';
 import { createSmtpSender, type SmtpSenderOptions } from '@mailplatform/sdk/smtp';
 import type { FaultSmtpRelay } from '../src/fault-smtp-relay.js';
 import { createPrng } from '../src/prng.js';
-import { runPool } from '../src/run-pool.js';
 import { API_KEY } from './helpers.js';
+import { type Outcome, sendOutcomes } from './send-outcomes.js';
 
 export type SmtpSender = ReturnType<typeof createSmtpSender>;
 
@@ -36,35 +36,13 @@ export function smtpMessage(ref: string): SendMessageRequest {
   } as SendMessageRequest;
 }
 
-export type SmtpOutcome =
-  | { ref: string; ok: true; id: string; key: string; replayed: boolean }
-  | { ref: string; ok: false; error: unknown; key: string | undefined };
-
-export async function smtpSendAll(
+export function smtpSendAll(
   sender: SmtpSender,
   refs: readonly string[],
   concurrency: number,
   keyOf: (ref: string) => string = (ref) => `order-${ref}:confirmation`,
-): Promise<SmtpOutcome[]> {
-  const outcomes: SmtpOutcome[] = new Array(refs.length);
-  await runPool(refs, concurrency, async (ref, index) => {
-    try {
-      const result = await sender.send(smtpMessage(ref), { idempotencyKey: keyOf(ref) });
-      outcomes[index] = {
-        ref,
-        ok: true,
-        id: result.id,
-        key: result.idempotencyKey,
-        replayed: result.replayed,
-      };
-    } catch (error) {
-      outcomes[index] = {
-        ref,
-        ok: false,
-        error,
-        key: isMailPlatformError(error) ? error.idempotencyKey : undefined,
-      };
-    }
-  });
-  return outcomes;
+): Promise<Outcome[]> {
+  return sendOutcomes(refs, concurrency, (ref) =>
+    sender.send(smtpMessage(ref), { idempotencyKey: keyOf(ref) }),
+  );
 }

@@ -6,12 +6,13 @@ export interface DedupeStore {
 
 /** Longer than the platform's retry span (about 3 days). */
 export const DEFAULT_DEDUPE_TTL_SECONDS = 5 * 24 * 60 * 60;
-export const DEFAULT_DEDUPE_MAX_ENTRIES = 10_000;
+/** About 10–15 MB of ids; more than ~20,000 events a day outgrow 5 days of it: use a shared store. */
+export const DEFAULT_DEDUPE_MAX_ENTRIES = 100_000;
 
 export interface MemoryDedupeStoreOptions {
   /** Upper bound on how long an id is kept; `put` may ask for less. Default 5 days. */
   ttlSeconds?: number;
-  /** When full, the oldest id is forgotten first. Default 10,000. */
+  /** When full, the oldest id is forgotten first. Default 100,000. */
   maxEntries?: number;
   /** ms since the epoch (injected by tests). Default `Date.now`. */
   now?: () => number;
