@@ -104,7 +104,9 @@ describe('normalizeAttachment', () => {
     (content) => {
       const error = errorOf(() => normalizeAttachment({ filename: 'a.txt', content }, 3));
       expect(error.field).toBe('attachments[3].content');
-      expect(error.message).toBe('attachments[3].content is not valid base64.');
+      expect(error.message).toBe(
+        'attachments[3].content is not valid base64. A string is read as base64; pass text as bytes (new TextEncoder().encode(text), or Buffer.from(text) on Node).',
+      );
     },
   );
 

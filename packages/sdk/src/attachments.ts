@@ -75,7 +75,12 @@ function tooLarge(field: string, bytes: number): ValidationError {
 function encodeContent(content: unknown, field: string): string {
   if (typeof content === 'string') {
     const base64 = canonicalBase64(content);
-    if (base64 === undefined) throw new ValidationError(`${field} is not valid base64.`, { field });
+    if (base64 === undefined) {
+      throw new ValidationError(
+        `${field} is not valid base64. A string is read as base64; pass text as bytes (new TextEncoder().encode(text), or Buffer.from(text) on Node).`,
+        { field },
+      );
+    }
     const bytes = decodedLength(base64);
     if (bytes > MAX_ATTACHMENT_BYTES) throw tooLarge(field, bytes);
     return base64;

@@ -227,6 +227,7 @@ describe('export names', () => {
       [
         "DEFAULT_MAX_BODY_BYTES",
         "DEFAULT_TOLERANCE_SECONDS",
+        "WebhookVerificationError",
         "createMemoryDedupeStore",
         "handleWebhookRequest",
         "signWebhook",

@@ -118,6 +118,16 @@ describe('messages.send', () => {
     expect(api.requests).toHaveLength(0);
   });
 
+  it("a validation error carries the caller's idempotency key (none is invented)", async () => {
+    const keyed = await mp.messages
+      .send({ ...MESSAGE, to: ['kunde@'] }, { idempotencyKey: 'order-9:confirmation' })
+      .catch((e) => e);
+    expect(keyed).toMatchObject({ name: 'ValidationError', idempotencyKey: 'order-9:confirmation' });
+    const unkeyed = await mp.messages.send({ ...MESSAGE, to: ['kunde@'] }).catch((e) => e);
+    expect(unkeyed.idempotencyKey).toBeUndefined();
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('normalises byte and base64 attachments before the request', async () => {
     api.reply(() => json(ACCEPTED, 202));
     await mp.messages.send({

@@ -52,11 +52,16 @@ export interface TlsMaterial {
   fingerprint256: string;
 }
 
-export function createSelfSignedCertificate(commonName = 'localhost', now = new Date()): TlsMaterial {
+export function createSelfSignedCertificate(
+  commonName = 'localhost',
+  now = new Date(),
+  serial = randomBytes(16),
+): TlsMaterial {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  // A DER INTEGER must be positive and minimally encoded: top bit clear, and never a leading zero
+  // byte before a byte below 0x80 (OpenSSL rejects that as "illegal padding", about 1 start in 256).
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 3600_000);
   const subjectAltName = sequence(

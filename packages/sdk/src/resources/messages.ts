@@ -93,6 +93,19 @@ export class MessagesResource {
    * ```
    */
   async send(message: SendMessageInput, options?: SendOptions): Promise<SendResult> {
+    try {
+      return await this.#send(message, options);
+    } catch (error) {
+      // Errors thrown before any request (validation, attachments) carry the caller's key too.
+      const key = options?.idempotencyKey;
+      if (key !== undefined && isMailPlatformError(error) && error.idempotencyKey === undefined) {
+        error.idempotencyKey = key;
+      }
+      throw error;
+    }
+  }
+
+  async #send(message: SendMessageInput, options: SendOptions | undefined): Promise<SendResult> {
     if (options?.via === 'smtp') {
       const { via: _via, ...requestOptions } = options;
       // Only the attachments are normalised here: the sender validates the message once, with the

@@ -1,3 +1,4 @@
+export { WebhookVerificationError, type WebhookVerificationReason } from '../errors.js';
 export { createMemoryDedupeStore, type DedupeStore, type MemoryDedupeStoreOptions } from './dedupe-store.js';
 export type { EventEnvelope, EventOf, EventType, MailEvent } from './event.js';
 export {
