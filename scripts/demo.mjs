@@ -31,6 +31,8 @@ const args = [
   '0',
   '--smtp-port',
   '0',
+  '--smtps-port',
+  'off',
 ];
 // Piped output (CI, `| less`) has no terminal width: give the tables room instead of 80 columns.
 const env = { ...process.env, COLUMNS: process.env.COLUMNS ?? '160' };

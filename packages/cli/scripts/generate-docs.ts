@@ -108,7 +108,7 @@ function renderDocs(root: CommandNode): string {
     '| --- | --- |',
     ...root.options.map(optionLine),
     '',
-    'Output modes: `table` on a terminal, `plain` (TSV, no header) when piped, `json`, `jsonl`, `csv` (RFC 4180). Errors always go to stderr (a JSON document in machine modes). Keys and secrets are shown as prefix and last four characters.',
+    'Output modes: `table` on a terminal, `plain` (TSV, no header) when piped, `json`, `jsonl`, `csv` (RFC 4180). Errors always go to stderr (a JSON document in machine modes). Keys and secrets are shown as prefix and last four characters. When the reader of a pipe goes away (`| head`), the command stops quietly with exit 0, as gh does.',
     '',
     '## Exit codes',
     '',

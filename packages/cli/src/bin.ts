@@ -11,14 +11,22 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`${VERSION}\n`);
   process.exit(0);
 }
-const { runCli } = await import('./run.js');
+const { exitOnBrokenPipe, runCli } = await import('./run.js');
+// `mailplatform stats | head -1`: the reader is gone, so stop quietly with 0 (as `gh` does).
+exitOnBrokenPipe(process.stdout, (code) => process.exit(code));
+
+// Ctrl-C (130) and SIGTERM (143) abort the context, so waits, spinners and servers stop and clean up;
+// a second signal, or a command still running 3 s after SIGTERM, ends the process at once.
 const controller = new AbortController();
-let interrupted = false;
-process.on('SIGINT', () => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
+let signalled: 130 | 143 | undefined;
+const onSignal = (code: 130 | 143) => () => {
+  if (signalled !== undefined) process.exit(code);
+  signalled = code;
   controller.abort();
-});
+  if (code === 143) setTimeout(() => process.exit(143), 3000).unref();
+};
+process.on('SIGINT', onSignal(130));
+process.on('SIGTERM', onSignal(143));
 
 const ctx: CliContext = {
   stdout: process.stdout,
@@ -50,5 +58,5 @@ const ctx: CliContext = {
 };
 
 runCli(argv, ctx).then((code) => {
-  process.exitCode = interrupted ? 130 : code;
+  process.exitCode = signalled ?? code;
 });

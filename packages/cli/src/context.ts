@@ -19,6 +19,8 @@ export interface SandboxHandle {
   url: string;
   /** `smtp://127.0.0.1:4425`, or null when the relay is off. */
   smtpUrl: string | null;
+  /** `smtps://127.0.0.1:4465` (implicit TLS), or null when off. */
+  smtpsUrl: string | null;
   /** A fresh `mp_test_` key; any `mp_test_` key works, each is its own namespace. */
   apiKey: string;
   close(): Promise<void>;
@@ -27,6 +29,8 @@ export interface SandboxHandle {
 export interface SandboxOptions {
   port?: number;
   smtpPort?: number | null;
+  /** Implicit-TLS port; null is off. */
+  smtpsPort?: number | null;
   dataDir?: string;
 }
 

@@ -24,6 +24,8 @@ export const ExitCode = {
   verificationFailed: 9,
   rejected: 10,
   interrupted: 130,
+  /** SIGTERM (bin.ts). A closed stdout (`| head -1`) ends the run quietly with 0, as `gh` does. */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

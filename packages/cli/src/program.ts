@@ -64,7 +64,10 @@ export function createProgram(ctx: CliContext): Command {
     .option('-y, --yes', 'accept confirmations')
     .option('--timeout <duration>', 'per-attempt timeout (30s)')
     .option('--max-retries <n>', 'retry count')
-    .option('--debug [what]', 'redacted diagnostics on stderr (http)')
+    .option(
+      '--debug [what]',
+      'redacted HTTP diagnostics on stderr: method, URL, status, attempt, ms, request id (what: http)',
+    )
     .option('--config <path>', 'config file location')
     .showSuggestionAfterError()
     .exitOverride()
@@ -155,7 +158,9 @@ export function createProgram(ctx: CliContext): Command {
 
   program
     .command('stats')
-    .description('counts and rates, as totals, a time series or a breakdown')
+    .description(
+      'counts and rates, as totals, a time series or a breakdown (csv and jsonl carry the series or group rows only; the totals are in --json and the table)',
+    )
     .addOption(new Option('--period <period>', 'the last 24h, 7d or 30d').choices(['24h', '7d', '30d']))
     .option('--since <time>', 'start (ISO timestamp, date, or 7d)')
     .option('--until <time>', 'end')
@@ -340,6 +345,7 @@ export function createProgram(ctx: CliContext): Command {
     .description('run the local sandbox: HTTP API, SMTP catcher, inbox; writes a "sandbox" profile')
     .option('--port <port>', 'HTTP port', '4400')
     .option('--smtp-port <port>', 'SMTP port', '4425')
+    .option('--smtps-port <port|off>', 'implicit-TLS SMTP port (0 = a free port, off = none)', '4465')
     .option('--data-dir <dir>', 'persist to SQLite in this directory')
     .option('--demo', 'seed a layout and a template, send a mix of mail to the simulator, print the results')
     .option('--exit', 'with --demo: exit after printing instead of serving')

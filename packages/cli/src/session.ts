@@ -5,7 +5,27 @@ import { CancelledError, CredentialsError, UsageError } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import { resolveOutput } from './output/mode.js';
 import { loadPaint, Printer } from './output/printer.js';
+import { redact } from './redact.js';
 import { parseSmtpUrl } from './smtp-url.js';
+
+/** The SDK's key format (its ConfigError names SDK options, not the CLI's flags, so the CLI checks first). */
+const API_KEY_PATTERN = /^mp_(live|test)_[A-Za-z0-9_-]+$/;
+
+/** `--debug`, `--debug=` and `--debug http` turn on HTTP diagnostics; nothing else is known yet. */
+function debugsHttp(debug: GlobalOptions['debug']): boolean {
+  if (debug === undefined || debug === false) return false;
+  if (debug === true || debug === '' || debug === 'http') return true;
+  throw new UsageError(`unknown --debug topic "${debug}"`, 'use --debug or --debug=http');
+}
+
+/** The SDK's request log (method, URL, status, attempt, ms, request id) on stderr, the key redacted. */
+function httpLogger(ctx: CliContext, secrets: readonly string[]): NonNullable<CliClientOptions['logger']> {
+  return {
+    debug: (message) => {
+      ctx.stderr.write(`debug http: ${redact(message, secrets)}\n`);
+    },
+  };
+}
 
 /** What every command receives: the context, the resolved settings, a printer and a lazy client. */
 export interface Session {
@@ -29,6 +49,7 @@ export interface Session {
 
 export async function openSession(ctx: CliContext, globals: GlobalOptions): Promise<Session> {
   if (globals.live && globals.test) throw new UsageError('--live and --test cannot be combined');
+  const debugHttp = debugsHttp(globals.debug);
   const settings = await resolveSettings(ctx, globals);
   const output = resolveOutput({
     globals,
@@ -52,6 +73,12 @@ export async function openSession(ctx: CliContext, globals: GlobalOptions): Prom
         `no API key for profile "${settings.profile}"`,
         'missing_api_key',
         'run `mailplatform login`, or set MAILPLATFORM_API_KEY',
+      );
+    }
+    if (!API_KEY_PATTERN.test(key.value)) {
+      throw new CredentialsError(
+        `the API key from ${key.source} is malformed: expected mp_live_ or mp_test_ followed by letters, digits, '_' or '-'`,
+        'invalid_api_key',
       );
     }
     const mode = keyMode(key.value);
@@ -81,6 +108,7 @@ export async function openSession(ctx: CliContext, globals: GlobalOptions): Prom
       ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
       ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      ...(debugHttp ? { logger: httpLogger(ctx, [key.value]) } : {}),
     };
   };
 

@@ -365,7 +365,7 @@ describe('templates', () => {
     });
     await writeFile(join(dir, 'a-order', 'content.txt'), 'Hej {{firstName}}');
     const dry = JSON.parse((await cli.run(['templates', 'push', dir, '--dry-run', '--json'])).stdout);
-    expect(dry.results.map((r: { status: string }) => r.status)).toEqual(['unchanged', 'updated']);
+    expect(dry.results.map((r: { status: string }) => r.status)).toEqual(['unchanged', 'would update']);
     const second = JSON.parse((await cli.run(['templates', 'push', dir, '--json'])).stdout);
     expect(second.results).toMatchObject([
       { alias: 'z-layout', status: 'unchanged', version: 1 },

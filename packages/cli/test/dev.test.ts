@@ -25,7 +25,7 @@ describe('dev', () => {
       },
     });
     try {
-      const result = await bare.run(['dev', '--port', '0', '--smtp-port', '0']);
+      const result = await bare.run(['dev', '--port', '0', '--smtp-port', '0', '--smtps-port', '0']);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
         'error: the sandbox (@mailplatform/sandbox) is not installed\n' +
@@ -48,6 +48,8 @@ describe('dev', () => {
       '0',
       '--smtp-port',
       '0',
+      '--smtps-port',
+      'off',
       '--data-dir',
       dataDir,
     ]);

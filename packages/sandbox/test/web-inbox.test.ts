@@ -39,6 +39,16 @@ async function page(
   return { status: res.status, text: await res.text(), res };
 }
 
+/** A page filtered by an API key: answered 303 to the key's namespace, which is then fetched. */
+async function pageByKey(path: string): Promise<{ location: string; text: string }> {
+  const first = await page(path);
+  expect(first.status).toBe(303);
+  const location = first.res.headers.get('location')!;
+  const followed = await page(location);
+  expect(followed.status).toBe(200);
+  return { location, text: followed.text };
+}
+
 async function events(key: string, type: string, messageId: string): Promise<Record<string, unknown>[]> {
   const res = await api(key, `/v1/events?type=${type}&messageId=${messageId}`);
   expect(res.status).toBe(200);
@@ -119,15 +129,33 @@ describe('GET /', () => {
     expect(text.indexOf(plainId)).toBeLessThan(text.indexOf(hostileId));
   });
 
+  it('redirects a key given as the filter to its namespace, so the key never reaches the page', async () => {
+    for (const path of ['/', '/ui/webhooks', '/ui/stats']) {
+      const { status, text, res } = await page(`${path}?ns=${encodeURIComponent(` ${keyB} `)}&q=Velkommen`);
+      expect(status).toBe(303);
+      expect(text).not.toContain(keyB);
+      const location = res.headers.get('location')!;
+      const target = new URL(location, sandbox.url);
+      expect(target.pathname).toBe(path);
+      expect([...target.searchParams.keys()]).toEqual(['ns', 'q']);
+      expect(target.searchParams.get('ns')).toMatch(/^ns_[0-9a-f]+$/);
+      expect(target.searchParams.get('q')).toBe('Velkommen');
+      const followed = await page(location);
+      expect(followed.status).toBe(200);
+      expect(followed.text).not.toContain(keyB);
+      expect(followed.text).toContain(`value="${target.searchParams.get('ns')}"`);
+    }
+  });
+
   it('filters by namespace, given as the key or as the namespace id', async () => {
-    const byKey = await page(`/?ns=${encodeURIComponent(keyB)}`);
+    const byKey = await pageByKey(`/?ns=${encodeURIComponent(keyB)}`);
     expect(byKey.text).toContain(plainId);
     expect(byKey.text).not.toContain(hostileId);
     const namespace = /href="\/\?ns=(ns_[0-9a-f]+)"/.exec(byKey.text)![1]!;
     const byId = await page(`/?ns=${namespace}`);
     expect(byId.text).toContain(plainId);
     expect(byId.text).not.toContain(hostileId);
-    const other = await page(`/?ns=${encodeURIComponent(keyA)}`);
+    const other = await pageByKey(`/?ns=${encodeURIComponent(keyA)}`);
     expect(other.text).toContain(hostileId);
     expect(other.text).not.toContain(plainId);
   });
@@ -252,12 +280,11 @@ describe('GET /ui/webhooks and /ui/stats', () => {
     expect(text).toContain('succeeded');
     expect(text).toContain('received &lt;b&gt;ok&lt;/b&gt;');
     expect(text).toContain(`&quot;messageId&quot;:&quot;${hostileId}&quot;`);
-    expect((await page(`/ui/webhooks?ns=${encodeURIComponent(keyB)}`)).text).toContain('No deliveries.');
+    expect((await pageByKey(`/ui/webhooks?ns=${encodeURIComponent(keyB)}`)).text).toContain('No deliveries.');
   });
 
   it('shows the 30-day totals per namespace', async () => {
-    const { status, text } = await page(`/ui/stats?ns=${encodeURIComponent(keyA)}`);
-    expect(status).toBe(200);
+    const { text } = await pageByKey(`/ui/stats?ns=${encodeURIComponent(keyA)}`);
     expect(text).toContain('<th>delivered</th>');
     const cells = [...text.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
     // sent, delivered, bouncedHard, bouncedSoft, bouncedBlock, complained, unsubscribed,

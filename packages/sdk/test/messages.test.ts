@@ -207,16 +207,24 @@ describe('messages.sendBatch', () => {
 
     expect(results).toHaveLength(1200);
     expect(results.map((result) => result.index)).toEqual(results.map((_, i) => i));
-    expect(results[0]).toEqual({ index: 0, id: 'msg_ref-0', status: 'queued', clientReference: 'ref-0' });
+    expect(results[0]).toEqual({
+      index: 0,
+      id: 'msg_ref-0',
+      status: 'queued',
+      replayed: false,
+      clientReference: 'ref-0',
+    });
     expect(results[1199]).toEqual({
       index: 1199,
       id: 'msg_ref-1199',
       status: 'queued',
+      replayed: false,
       clientReference: 'ref-1199',
     });
 
     const invalid = results[7] as BatchItemFailure;
     expect(invalid.clientReference).toBe('ref-7');
+    expect(invalid.field).toBe('messages[7].to[0]');
     expect(invalid.error).toBeInstanceOf(ValidationError);
     expect(invalid.error).toMatchObject({ field: 'messages[7].to[0]' });
 
@@ -289,7 +297,13 @@ describe('messages.sendBatch', () => {
       }),
     );
     const results = await mp.messages.sendBatch(batch(3), { idempotencyKey: 'b' });
-    expect(results[0]).toEqual({ index: 0, id: 'msg_0', status: 'queued', clientReference: 'ref-0' });
+    expect(results[0]).toEqual({
+      index: 0,
+      id: 'msg_0',
+      status: 'queued',
+      replayed: false,
+      clientReference: 'ref-0',
+    });
     const failures = results.slice(1) as BatchItemFailure[];
     for (const failure of failures) {
       expect(failure.error).toBeInstanceOf(MailPlatformError);
@@ -316,5 +330,82 @@ describe('messages.sendBatch', () => {
       idempotencyKey: 'c:0',
       retryable: true,
     });
+  });
+
+  it("reports a server-side item error at the caller's input index, not its position in the chunk", async () => {
+    // 4 client-invalid messages among the first 500: input 1150 is position 146 of chunk 2.
+    api.reply((request) => {
+      const { messages } = request.body as { messages: { clientReference: string }[] };
+      return json({
+        results: messages.map((m, index) =>
+          m.clientReference === 'ref-1150'
+            ? {
+                index,
+                error: {
+                  type: 'about:blank',
+                  title: 'Validation failed',
+                  status: 422,
+                  code: 'validation_failed',
+                  detail: `Template welcome does not exist at /messages/${index}/template`,
+                  errors: [
+                    {
+                      pointer: `/messages/${index}/template`,
+                      code: 'template_not_found',
+                      message: 'No template welcome',
+                    },
+                    {
+                      pointer: `/messages/${index}1/subject`,
+                      code: 'required',
+                      message: `another item's pointer stays /messages/${index}1`,
+                    },
+                  ],
+                },
+              }
+            : { index, id: `msg_${m.clientReference}`, status: 'queued' },
+        ),
+      });
+    });
+    const results = await mp.messages.sendBatch(batch(1200, new Set([3, 4, 5, 6])), {
+      idempotencyKey: 'p',
+    });
+    const chunk2 = api.requests.find((r) => r.headers.get('idempotency-key') === 'p:2')!;
+    const sent = (chunk2.body as { messages: { clientReference: string }[] }).messages;
+    expect(sent.findIndex((m) => m.clientReference === 'ref-1150')).toBe(146);
+
+    const failed = results[1150] as BatchItemFailure;
+    expect(failed.index).toBe(1150);
+    expect(failed.field).toBe('messages[1150].template');
+    expect(failed.error).toBeInstanceOf(UnprocessableEntityError);
+    const error = failed.error as UnprocessableEntityError;
+    expect(error.errors.map((e) => e.pointer)).toEqual(['/messages/1150/template', '/messages/1461/subject']);
+    expect(error.errors[1]!.message).toBe("another item's pointer stays /messages/1461");
+    expect(error.message).toBe(
+      '422 validation_failed: Template welcome does not exist at /messages/1150/template — ' +
+        "/messages/1150/template: No template welcome; /messages/1461/subject: another item's pointer stays /messages/1461",
+    );
+    expect(error.problem?.detail).toBe('Template welcome does not exist at /messages/1150/template');
+    expect((results[3] as BatchItemFailure).field).toBe('messages[3].to[0]');
+  });
+
+  it('names the input message when a server-side item error has no pointer', async () => {
+    api.reply(batchReply(new Set(['ref-2'])));
+    const results = await mp.messages.sendBatch(batch(3, new Set([0])), { idempotencyKey: 'n' });
+    expect((results[2] as BatchItemFailure).field).toBe('messages[2]');
+  });
+
+  it('marks the items of a replayed chunk as replayed', async () => {
+    const reply = batchReply();
+    api.reply((request) => {
+      const response = reply(request);
+      if (request.headers.get('idempotency-key') === 'r:1') {
+        response.headers.set('idempotent-replayed', 'true');
+      }
+      return response;
+    });
+    const results = (await mp.messages.sendBatch(batch(600), { idempotencyKey: 'r' })) as BatchItemSuccess[];
+    expect(results.map((r) => r.replayed)).toEqual([
+      ...Array<boolean>(500).fill(false),
+      ...Array<boolean>(100).fill(true),
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliClient, CliClientOptions } from '../client.js';
 import { ensurePrivateDir, writeFileAtomic } from '../config/atomic-write.js';
-import type { SandboxHandle } from '../context.js';
+import type { SandboxHandle, SandboxOptions } from '../context.js';
 import { parseInteger } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { startSpinner } from '../output/spinner.js';
@@ -15,6 +15,8 @@ import { DEMO_LAYOUT, DEMO_TEMPLATE, demoSends } from './demo-data.js';
 export interface DevOptions {
   port: string;
   smtpPort: string;
+  /** Implicit-TLS SMTP port, `0` for a free one, `off` for none; absent is off (the option defaults to 4465). */
+  smtpsPort?: string;
   dataDir?: string;
   demo?: boolean;
   exit?: boolean;
@@ -43,7 +45,7 @@ async function dataDirKey(dataDir: string | undefined, fresh: string): Promise<s
 
 async function startSandbox(s: Session, o: DevOptions): Promise<SandboxHandle> {
   const { ctx } = s;
-  let createSandbox: Awaited<ReturnType<NonNullable<typeof ctx.loadSandbox>>>;
+  let createSandbox: (options: SandboxOptions) => Promise<SandboxHandle>;
   try {
     if (!ctx.loadSandbox) throw new Error('no sandbox loader');
     createSandbox = await ctx.loadSandbox();
@@ -55,10 +57,17 @@ async function startSandbox(s: Session, o: DevOptions): Promise<SandboxHandle> {
   }
   const port = parseInteger(o.port, '--port');
   const smtpPort = parseInteger(o.smtpPort, '--smtp-port');
+  const smtpsPort =
+    o.smtpsPort === undefined || o.smtpsPort === 'off' ? null : parseInteger(o.smtpsPort, '--smtps-port');
   if (o.dataDir) await ensurePrivateDir(o.dataDir);
   const spinner = await startSpinner(ctx, s.out.settings.progress, 'starting the sandbox');
   try {
-    const sandbox = await createSandbox({ port, smtpPort, ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+    const sandbox = await createSandbox({
+      port,
+      smtpPort,
+      smtpsPort,
+      ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    });
     spinner.succeed(`sandbox on ${sandbox.url}`);
     return sandbox;
   } catch (error) {
@@ -77,6 +86,7 @@ export async function dev(s: Session, o: DevOptions): Promise<void> {
   const apiKey = await dataDirKey(o.dataDir, sandbox.apiKey);
   s.secrets.push(apiKey);
   const smtp = sandbox.smtpUrl ? new URL(sandbox.smtpUrl) : undefined;
+  const smtps = sandbox.smtpsUrl ? new URL(sandbox.smtpsUrl) : undefined;
 
   const { store } = s.settings;
   const [config, credentials] = await Promise.all([store.readConfig(), store.readCredentials()]);
@@ -95,6 +105,7 @@ export async function dev(s: Session, o: DevOptions): Promise<void> {
     inbox: `${sandbox.url}/`,
     smtpHost: smtp?.hostname ?? null,
     smtpPort: smtp ? Number(smtp.port) : null,
+    smtpsPort: smtps ? Number(smtps.port) : null,
     smtpUser: smtp ? 'apikey' : null,
     smtpPassword: smtp ? 'the API key' : null,
     apiKey: maskSecret(apiKey),
@@ -107,6 +118,7 @@ export async function dev(s: Session, o: DevOptions): Promise<void> {
     { key: 'inbox' },
     { key: 'smtpHost', header: 'SMTP host' },
     { key: 'smtpPort', header: 'SMTP port' },
+    { key: 'smtpsPort', header: 'SMTPS port' },
     { key: 'smtpUser', header: 'SMTP user' },
     { key: 'smtpPassword', header: 'SMTP password' },
     { key: 'apiKey', header: 'API key' },
@@ -115,6 +127,11 @@ export async function dev(s: Session, o: DevOptions): Promise<void> {
     { key: 'dataDir', header: 'data dir' },
   ]);
   if (!s.out.machine) {
+    if (smtps) {
+      s.out.note(
+        `SMTPS (port ${smtps.port}) is implicit TLS with a self-signed certificate: trust it only locally`,
+      );
+    }
     s.out.note(
       `use it: mailplatform -p ${SANDBOX_PROFILE} send …  or  export MAILPLATFORM_PROFILE=${SANDBOX_PROFILE}\n` +
         `the full test key is in ${store.paths.credentials} (profile "${SANDBOX_PROFILE}"); ` +

@@ -2,6 +2,7 @@ import type { ListMessagesQuery } from '@mailplatform/sdk';
 import { writeFileAtomic } from '../config/atomic-write.js';
 import type { Session } from '../session.js';
 import { type ListOptions, listQuery, printList } from './list.js';
+import { assertWritableTarget } from './local-files.js';
 
 export interface MessagesListOptions extends ListOptions {
   to?: string;
@@ -52,6 +53,7 @@ export async function messagesEvents(s: Session, _o: object, [id = '']: string[]
 }
 
 export async function messagesRaw(s: Session, o: { save?: string }, [id = '']: string[]): Promise<void> {
+  if (o.save) await assertWritableTarget(o.save, '--save');
   const client = await s.client();
   const mime = await client.messages.raw(id, { signal: s.ctx.signal });
   if (o.save) {

@@ -4,6 +4,8 @@ import { parseDuration, parseInstant } from '../duration.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { startSpinner } from '../output/spinner.js';
 import type { Session } from '../session.js';
+import { assertWritableTarget } from './local-files.js';
+import { checkTimezone } from './stats.js';
 
 export interface ReportsExportOptions {
   type: CreateExportRequest['type'];
@@ -23,6 +25,8 @@ export async function reportsExport(s: Session, o: ReportsExportOptions): Promis
   const now = s.ctx.now();
   const intervalMs = parseDuration(o.pollInterval, '--poll-interval');
   const timeoutMs = parseDuration(o.waitTimeout, '--wait-timeout');
+  if (o.timezone !== undefined) checkTimezone(o.timezone);
+  if (o.out) await assertWritableTarget(o.out, '--out');
   const client = await s.client();
   const created = await client.exports.create(
     {

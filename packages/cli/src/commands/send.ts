@@ -1,12 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import type { AttachmentPathInput, SendMessageInput, SendResult } from '@mailplatform/sdk';
+import type {
+  AttachmentPathInput,
+  SendMessageInput,
+  SendMessageRequest,
+  SendResult,
+} from '@mailplatform/sdk';
 import type { CliClient } from '../client.js';
 import { keyMode } from '../config/settings.js';
 import { parseInteger } from '../duration.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { maskSecret, redact } from '../redact.js';
 import type { Session } from '../session.js';
-import { effectiveRelay } from '../smtp-url.js';
+import { effectiveRelay, parseSmtpUrl } from '../smtp-url.js';
+import { readLocalFile } from './local-files.js';
 
 export interface SendOptions {
   to?: string[];
@@ -36,7 +41,7 @@ export interface SendOptions {
 
 /** `--data '{"a":1}'` or `--data @file.json`. */
 export async function readJsonArgument(value: string, flag: string): Promise<Record<string, unknown>> {
-  const text = value.startsWith('@') ? await readFile(value.slice(1), 'utf8') : value;
+  const text = value.startsWith('@') ? await readLocalFile(value.slice(1), flag) : value;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -66,6 +71,36 @@ function pairs(
     out[value.slice(0, at).trim()] = value.slice(at + 1).trim();
   }
   return out;
+}
+
+// Lower-case header → the flag of `send` that sets it. The SDK names API fields; the user typed flags.
+const HEADER_FLAGS: Readonly<Record<string, string>> = {
+  from: '--from',
+  to: '--to',
+  cc: '--cc',
+  bcc: '--bcc',
+  'reply-to': '--reply-to',
+  subject: '--subject',
+  'x-mp-stream': '--stream',
+  'x-mp-tag': '--tag',
+  'x-mp-metadata': '--metadata key=value',
+  'x-mp-template': '--template',
+  'x-mp-template-data': '--data',
+  'x-mp-idempotency-key': '--idempotency-key',
+};
+
+/** A `--header` that a flag of `send` sets, or an `X-MP-*` control header, is a usage error naming the flag. */
+function checkHeaderFlag(name: string): void {
+  const lower = name.toLowerCase();
+  const flag = lower.startsWith('x-mp-metadata-')
+    ? `--metadata ${name.slice('x-mp-metadata-'.length)}=value`
+    : HEADER_FLAGS[lower];
+  if (flag !== undefined) throw new UsageError(`--header ${name} is set by a flag`, `use ${flag} instead`);
+  if (lower.startsWith('x-mp-'))
+    throw new UsageError(
+      `--header ${name}: X-MP-* control headers cannot be given to send`,
+      'tracking, scheduling and simulation have no send flag; use the SDK or the API',
+    );
 }
 
 /** `path;type=application/pdf;cid=logo;filename=x.pdf`. */
@@ -99,8 +134,8 @@ export async function buildMessage(s: Session, o: SendOptions): Promise<SendMess
   if (o.html !== undefined && o.htmlFile !== undefined)
     throw new UsageError('--html and --html-file cannot be combined');
   if (o.data !== undefined && !o.template) throw new UsageError('--data needs --template');
-  const text = o.textFile !== undefined ? await readFile(o.textFile, 'utf8') : o.text;
-  const html = o.htmlFile !== undefined ? await readFile(o.htmlFile, 'utf8') : o.html;
+  const text = o.textFile !== undefined ? await readLocalFile(o.textFile, '--text-file') : o.text;
+  const html = o.htmlFile !== undefined ? await readLocalFile(o.htmlFile, '--html-file') : o.html;
   if (!o.template && text === undefined && html === undefined) {
     throw new UsageError('no content', 'give --text, --html, --text-file, --html-file or --template');
   }
@@ -108,6 +143,7 @@ export async function buildMessage(s: Session, o: SendOptions): Promise<SendMess
     throw new UsageError('--subject is required without --template');
   const metadata = pairs(o.metadata, '=', '--metadata');
   const headers = pairs(o.header, ':', '--header');
+  for (const name of Object.keys(headers ?? {})) checkHeaderFlag(name);
   const message: SendMessageInput = {
     from,
     to: o.to,
@@ -187,23 +223,77 @@ async function tracingClient(s: Session, o: SendOptions): Promise<CliClient> {
   return client;
 }
 
+/** A key of the right shape when none is configured: a dry run sends nothing. */
+const DRY_RUN_KEY = 'mp_test_dry_run';
+
+/**
+ * Runs the SDK's own preparation and validation (attachments read and sized, every field checked)
+ * through a transport that records the request instead of sending it. Invalid input throws the SDK's
+ * `ValidationError` (exit 10), as a real send would.
+ */
+async function preparedBody(s: Session, message: SendMessageInput): Promise<SendMessageRequest> {
+  const { MailPlatform } = await import('@mailplatform/sdk');
+  let body: string | undefined;
+  const client = new MailPlatform({
+    apiKey: s.settings.apiKey?.value ?? DRY_RUN_KEY,
+    baseUrl: s.settings.baseUrl,
+    maxRetries: 0,
+    transport: async (request) => {
+      body = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
+      return new Response(JSON.stringify({ id: 'dry-run', status: 'queued' }), {
+        status: 202,
+        headers: { 'content-type': 'application/json' },
+      });
+    },
+  });
+  try {
+    await client.messages.send(message, { signal: s.ctx.signal });
+  } finally {
+    await client.close();
+  }
+  return JSON.parse(body ?? '{}') as SendMessageRequest;
+}
+
+async function dryRun(s: Session, o: SendOptions, message: SendMessageInput, count: number): Promise<void> {
+  const body = await preparedBody(s, message);
+  const key = s.settings.apiKey;
+  const idempotencyKey = o.idempotencyKey ?? '(generated per message)';
+  if (o.via === 'smtp') {
+    const smtp = s.settings.smtpUrl ? parseSmtpUrl(s.settings.smtpUrl) : undefined;
+    const relay = await effectiveRelay(key?.value ?? DRY_RUN_KEY, smtp);
+    const { buildMime } = await import('@mailplatform/sdk/smtp');
+    const mime = await buildMime(body, o.idempotencyKey ?? 'dry-run');
+    s.out.object({
+      via: o.via,
+      relay: `${relay.host}:${relay.port}`,
+      tls: relay.secure ? 'implicit' : 'STARTTLS',
+      user: relay.user,
+      envelope: mime.envelope,
+      idempotencyKey,
+      count,
+      body,
+    });
+    return;
+  }
+  s.out.object({
+    via: o.via,
+    method: 'POST',
+    url: `${s.settings.baseUrl.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/messages`,
+    headers: {
+      Authorization: key ? `Bearer ${maskSecret(key.value)}` : null,
+      'Idempotency-Key': idempotencyKey,
+    },
+    count,
+    body,
+  });
+}
+
 export async function send(s: Session, o: SendOptions): Promise<void> {
   const message = await buildMessage(s, o);
   const count = o.count === undefined ? 1 : parseInteger(o.count, '--count', 1);
   const concurrency = parseInteger(o.concurrency, '--concurrency', 1);
   if (o.dryRun) {
-    const key = s.settings.apiKey;
-    s.out.object({
-      via: o.via,
-      method: 'POST',
-      url: `${s.settings.baseUrl.replace(/\/v1\/?$/, '').replace(/\/$/, '')}/v1/messages`,
-      headers: {
-        Authorization: key ? `Bearer ${maskSecret(key.value)}` : null,
-        'Idempotency-Key': o.idempotencyKey ?? '(generated per message)',
-      },
-      count,
-      body: message,
-    });
+    await dryRun(s, o, message, count);
     return;
   }
   if (count > 1) {

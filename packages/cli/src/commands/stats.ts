@@ -56,6 +56,16 @@ export function bars(
     .join('');
 }
 
+/** An IANA zone the runtime knows (`Europe/Copenhagen`), checked before any request. */
+export function checkTimezone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: zone });
+  } catch {
+    throw new UsageError(`unknown --timezone "${zone}"`, 'use an IANA zone such as Europe/Copenhagen or UTC');
+  }
+}
+
+/** CSV and JSONL rows are the series (or groups) only; the totals are in `--json` and the table. */
 export async function stats(s: Session, o: StatsOptions): Promise<void> {
   if (o.period && (o.since || o.until))
     throw new UsageError('--period cannot be combined with --since/--until');
@@ -66,6 +76,7 @@ export async function stats(s: Session, o: StatsOptions): Promise<void> {
       ? parseInstant(o.since, '--since', now)
       : undefined;
   const until = o.until ? parseInstant(o.until, '--until', now) : o.period ? now.toISOString() : undefined;
+  if (o.timezone !== undefined) checkTimezone(o.timezone);
   const metrics = o.metrics ? o.metrics.split(',').map((m) => m.trim()) : DEFAULT_METRICS;
   const query: StatsQuery = {
     ...(since ? { since } : {}),
@@ -99,16 +110,6 @@ export async function stats(s: Session, o: StatsOptions): Promise<void> {
   const grouped = result.groups.length > 0;
   const entries = grouped ? rowsOf('key', result.groups, 'key') : rowsOf('start', result.series, 'start');
   const label = grouped ? 'key' : 'start';
-  if (mode === 'csv' || mode === 'jsonl') {
-    s.out.list(
-      [
-        { [label]: 'total', ...Object.fromEntries(metrics.map((m) => [m, totals.counts[m] ?? 0])) },
-        ...entries,
-      ],
-      [],
-    );
-    return;
-  }
   if (o.chart && mode === 'table') {
     const metric = metrics[0] ?? 'sent';
     s.ctx.stdout.write(`${metric}\n`);

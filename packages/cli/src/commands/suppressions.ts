@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { ListSuppressionsQuery, Suppression } from '@mailplatform/sdk';
 import { writeFileAtomic } from '../config/atomic-write.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { toCsv } from '../output/csv.js';
 import type { Session } from '../session.js';
 import { type ListOptions, listQuery, printList } from './list.js';
+import { assertWritableTarget, readLocalFile } from './local-files.js';
 
 const COLUMNS = [
   { key: 'email' },
@@ -112,7 +112,7 @@ export async function suppressionsImport(
   o: { stream?: string; dryRun?: boolean },
   [file = '']: string[],
 ): Promise<void> {
-  const entries = parseAddressCsv(await readFile(file, 'utf8'));
+  const entries = parseAddressCsv(await readLocalFile(file, 'suppressions import'));
   const seen = new Set<string>();
   const valid: string[] = [];
   const invalid: string[] = [];
@@ -136,14 +136,15 @@ export async function suppressionsImport(
       report,
       `would add ${report.adds}, ${already} already suppressed, ${duplicates} duplicates, ${invalid.length} invalid`,
     );
-    return;
+  } else {
+    const result = valid.length > 0 ? await addAll(s, valid, o.stream) : { created: 0, existing: 0 };
+    const report = { ...result, duplicates, invalid };
+    s.out.result(
+      report,
+      `added ${result.created}, ${result.existing} already suppressed, ${duplicates} duplicates, ${invalid.length} invalid`,
+    );
   }
-  const result = valid.length > 0 ? await addAll(s, valid, o.stream) : { created: 0, existing: 0 };
-  const report = { ...result, duplicates, invalid };
-  s.out.result(
-    report,
-    `added ${result.created}, ${result.existing} already suppressed, ${duplicates} duplicates, ${invalid.length} invalid`,
-  );
+  // A dry run fails as the import would: the invalid rows are exit 7 either way.
   if (invalid.length > 0) {
     throw new PartialFailureError(
       `${invalid.length} invalid entries skipped`,
@@ -153,6 +154,7 @@ export async function suppressionsImport(
 }
 
 export async function suppressionsExport(s: Session, o: { out?: string }): Promise<void> {
+  if (o.out) await assertWritableTarget(o.out, '--out');
   const client = await s.client();
   const rows: Suppression[] = [];
   for await (const row of client.suppressions.list({ limit: 500 }, { signal: s.ctx.signal })) rows.push(row);

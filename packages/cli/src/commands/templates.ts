@@ -2,7 +2,12 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { CreateTemplateRequest, Template, UpdateTemplateRequest } from '@mailplatform/sdk';
+import {
+  type CreateTemplateRequest,
+  NotFoundError,
+  type Template,
+  type UpdateTemplateRequest,
+} from '@mailplatform/sdk';
 import type { CliClient } from '../client.js';
 import { ensurePrivateDir, writeFileAtomic } from '../config/atomic-write.js';
 import { parseInteger } from '../duration.js';
@@ -20,7 +25,8 @@ import { readJsonArgument } from './send.js';
 export interface TemplateFile {
   alias: string;
   name: string;
-  subject: string;
+  /** Optional for a layout: the platform stores one, but a layout's subject is never used. */
+  subject?: string;
   layout?: boolean;
   layoutAlias?: string | null;
   locale?: string | null;
@@ -37,7 +43,7 @@ export interface PushResult {
   [key: string]: unknown;
   alias: string;
   layout: boolean;
-  status: 'created' | 'updated' | 'unchanged' | 'failed';
+  status: 'created' | 'updated' | 'would create' | 'would update' | 'unchanged' | 'failed';
   version: number | null;
   error: string | null;
 }
@@ -91,6 +97,13 @@ export async function templatesPull(
   const client = await s.client();
   const only = csvList(o.only);
   const summaries = (await allTemplates(s, client)).filter((t) => !only || only.includes(t.alias));
+  const missing = (only ?? []).filter((alias) => !summaries.some((t) => t.alias === alias));
+  if (missing.length > 0) {
+    throw new NotFoundError(`no template ${missing.map((a) => `"${a}"`).join(', ')} on the platform`, {
+      status: 404,
+      code: 'template_not_found',
+    });
+  }
   const full = await Promise.all(summaries.map((t) => client.templates.get(t.id, { signal: s.ctx.signal })));
   const aliasOf = new Map(full.map((t) => [t.id, t.alias]));
   const results: { alias: string; layout: boolean; status: string; path: string }[] = [];
@@ -154,12 +167,14 @@ export async function readTemplateDir(dir: string): Promise<LocalTemplate[]> {
     } catch {
       throw new UsageError(`${join(dir, name, META_FILE)} is not valid JSON`);
     }
-    if (typeof meta.alias !== 'string' || typeof meta.subject !== 'string') {
-      throw new UsageError(`${join(dir, name, META_FILE)} needs "alias" and "subject"`);
+    const html = await readOptional(join(dir, name, 'content.html'));
+    if (typeof meta.alias !== 'string') throw new UsageError(`${join(dir, name, META_FILE)} needs "alias"`);
+    if (typeof meta.subject !== 'string' && !isLayout({ layout: meta.layout, html })) {
+      throw new UsageError(`${join(dir, name, META_FILE)} needs "subject" (only a layout may leave it out)`);
     }
     out.push({
       meta: { ...meta, name: typeof meta.name === 'string' && meta.name !== '' ? meta.name : meta.alias },
-      html: await readOptional(join(dir, name, 'content.html')),
+      html,
       text: await readOptional(join(dir, name, 'content.txt')),
     });
   }
@@ -169,7 +184,7 @@ export async function readTemplateDir(dir: string): Promise<LocalTemplate[]> {
 function changes(local: LocalTemplate, layoutId: string | null, remote: Template): UpdateTemplateRequest {
   const wanted: UpdateTemplateRequest = {
     name: local.meta.name,
-    subject: local.meta.subject,
+    ...(local.meta.subject !== undefined ? { subject: local.meta.subject } : {}),
     html: local.html ?? null,
     text: local.text ?? null,
     layoutId,
@@ -219,7 +234,8 @@ export async function templatesPush(
         const body: CreateTemplateRequest = {
           alias,
           name: item.meta.name,
-          subject: item.meta.subject,
+          // The platform requires a subject; a layout's is never used, so its name stands in.
+          subject: item.meta.subject ?? item.meta.name,
           ...(item.html !== undefined ? { html: item.html } : {}),
           ...(item.text !== undefined ? { text: item.text } : {}),
           ...(layoutId ? { layoutId } : {}),
@@ -228,7 +244,13 @@ export async function templatesPush(
         };
         const created = o.dryRun ? undefined : await client.templates.create(body, { signal: s.ctx.signal });
         if (created) remote.set(alias, created);
-        results.push({ alias, layout, status: 'created', version: created?.version ?? null, error: null });
+        results.push({
+          alias,
+          layout,
+          status: created ? 'created' : 'would create',
+          version: created?.version ?? null,
+          error: null,
+        });
         continue;
       }
       const diff = changes(item, layoutId, current);
@@ -239,7 +261,13 @@ export async function templatesPush(
       const updated = o.dryRun
         ? undefined
         : await client.templates.update(current.id, diff, { signal: s.ctx.signal });
-      results.push({ alias, layout, status: 'updated', version: updated?.version ?? null, error: null });
+      results.push({
+        alias,
+        layout,
+        status: updated ? 'updated' : 'would update',
+        version: updated?.version ?? null,
+        error: null,
+      });
     } catch (error) {
       if (s.ctx.signal.aborted) throw error;
       results.push({

@@ -85,6 +85,19 @@ async function connect(
  * Relays the platform's event stream to a local URL, re-signed with a new local secret. The secret is
  * printed once because the local handler needs it; it never leaves this machine.
  */
+/** `fetch failed (ECONNREFUSED)`: undici hides the reason in `cause` (a code, or a message). */
+export function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const detail =
+    typeof cause?.code === 'string'
+      ? cause.code
+      : typeof cause?.message === 'string'
+        ? cause.message
+        : undefined;
+  return detail === undefined ? error.message : `${error.message} (${detail})`;
+}
+
 export async function webhooksListen(s: Session, o: ListenOptions): Promise<void> {
   const { ctx } = s;
   if (o.forwardTo && !/^https?:\/\//.test(o.forwardTo))
@@ -184,7 +197,7 @@ async function deliver(
     } catch (error) {
       if (s.ctx.signal.aborted) throw error;
       row.status = null;
-      row.error = error instanceof Error ? error.message : String(error);
+      row.error = describeFetchError(error);
     }
     row.ms = Date.now() - started;
   }

@@ -10,7 +10,7 @@ export interface InboxRow {
 export interface InboxPageInput {
   rows: InboxRow[];
   namespaces: { namespace: string; messages: number }[];
-  /** The filters as typed (the namespace filter may hold a key). */
+  /** The filters as typed (a key given as the namespace filter was redirected to its `ns_…` id). */
   ns: string;
   q: string;
   limit: number;

@@ -57,6 +57,18 @@ function refusal(core: SandboxCore, ctx: RequestContext): Reply | undefined {
   return undefined;
 }
 
+/**
+ * A filter given as an API key is answered with a 303 to the same page filtered by the key's `ns_…`
+ * namespace, so the key is neither echoed into the form nor kept in the address bar or history.
+ */
+function keyRedirect(ctx: RequestContext): Reply | undefined {
+  const ns = ctx.query.get('ns')?.trim();
+  if (!ns || ns.startsWith('ns_')) return undefined;
+  const query = new URLSearchParams(ctx.query);
+  query.set('ns', namespaceFilter(ns)!);
+  return htmlReply(303, html``, { Location: `${ctx.path}?${query}` });
+}
+
 /** The server-rendered web inbox: every namespace, no key, loopback use only (docs/sandbox.md). */
 export function webRoutes(core: SandboxCore): Route[] {
   const queries = new WebQueries(core.db);
@@ -65,6 +77,10 @@ export function webRoutes(core: SandboxCore): Route[] {
     (handler: RouteHandler): RouteHandler =>
     (ctx) =>
       refusal(core, ctx) ?? handler(ctx);
+
+  /** A list page filtered by `?ns=`: a key there is redirected to its namespace first. */
+  const filtered = (handler: RouteHandler): RouteHandler =>
+    guarded((ctx) => keyRedirect(ctx) ?? handler(ctx));
 
   /** The message and the recipient chosen by `?recipient=` (default: the first one). */
   const findMessage = (ctx: RequestContext, strict: boolean) => {
@@ -97,7 +113,7 @@ export function webRoutes(core: SandboxCore): Route[] {
       method: 'GET',
       path: '/',
       auth: 'none',
-      handler: guarded((ctx) => {
+      handler: filtered((ctx) => {
         const ns = ctx.query.get('ns') ?? '';
         const q = ctx.query.get('q') ?? '';
         const namespace = namespaceFilter(ns);
@@ -179,7 +195,7 @@ export function webRoutes(core: SandboxCore): Route[] {
       method: 'GET',
       path: '/ui/webhooks',
       auth: 'none',
-      handler: guarded((ctx) => {
+      handler: filtered((ctx) => {
         const ns = ctx.query.get('ns') ?? '';
         const deliveries = queries.deliveries(namespaceFilter(ns), LIST_LIMIT);
         return htmlReply(200, webhooksPage({ deliveries, ns, limit: LIST_LIMIT }));
@@ -189,7 +205,7 @@ export function webRoutes(core: SandboxCore): Route[] {
       method: 'GET',
       path: '/ui/stats',
       auth: 'none',
-      handler: guarded((ctx) => {
+      handler: filtered((ctx) => {
         const ns = ctx.query.get('ns') ?? '';
         const namespace = namespaceFilter(ns);
         const namespaces =

@@ -17,7 +17,7 @@ import type {
   SendMessageResponse,
 } from '../schemas/index.js';
 import type { SmtpSender } from '../smtp-sender.js';
-import { type ValidateSendMessageOptions, validateSendMessage } from '../validation/index.js';
+import { toFieldPath, type ValidateSendMessageOptions, validateSendMessage } from '../validation/index.js';
 import { call, listPages, type PagePromise, pathOf } from './shared.js';
 
 export interface SendOptions extends RequestOptions {
@@ -32,12 +32,20 @@ export interface BatchItemSuccess {
   index: number;
   id: string;
   status: SendMessageResponse['status'];
+  /** True when the chunk's answer was a replay of an earlier request with the same key (sent before). */
+  replayed: boolean;
   clientReference?: string;
 }
 
 export interface BatchItemFailure {
   index: number;
   error: MailPlatformError;
+  /**
+   * The offending input as a field path from the caller's array (`messages[1150].template`): the
+   * client-side error's `field`, or the first server-side pointer rewritten to the input index.
+   * Absent when the whole chunk failed.
+   */
+  field?: string;
   clientReference?: string;
 }
 
@@ -180,7 +188,8 @@ export class MessagesResource {
           valid.push({ index, message, clientReference });
         } catch (error) {
           if (!isMailPlatformError(error)) throw error;
-          results[index] = withReference({ index, error }, clientReference);
+          const field = error instanceof ValidationError ? { field: error.field } : {};
+          results[index] = withReference({ index, error, ...field }, clientReference);
         }
       }),
     );
@@ -316,22 +325,59 @@ function toItemResult(
   response: ApiResponse<BatchSendResponse>,
 ): BatchItemResult {
   if (reply?.error !== undefined) {
-    const problem: ProblemDetails = reply.error;
+    const problem = toInputIndex(reply.error, reply.index, index);
     const error = errorFromResponse({
       status: problem.status ?? 422,
       headers: NO_HEADERS,
       bodyText: JSON.stringify(problem),
       idempotencyKey: response.idempotencyKey,
     });
-    return { index, error };
+    const pointer = problem.errors?.find((e) => typeof e?.pointer === 'string')?.pointer;
+    return { index, error, field: pointerToField(pointer ?? `/messages/${index}`) };
   }
-  if (hasMessageId(reply) && reply.status !== undefined) return { index, id: reply.id, status: reply.status };
+  if (hasMessageId(reply) && reply.status !== undefined) {
+    return { index, id: reply.id, status: reply.status, replayed: response.replayed };
+  }
   const missing = reply === undefined ? 'no result' : 'no message id';
   const error = invalidResponse(
     `POST /v1/messages/batch answered ${response.status} with ${missing} for message ${index}`,
     response,
   );
   return { index, error };
+}
+
+/**
+ * The platform points into the chunk it was sent (`/messages/146/template`); the caller knows only its
+ * own array, where that message is `/messages/1150`. Rewrites the pointers and the detail text.
+ */
+function toInputIndex(problem: ProblemDetails, position: number, index: number): ProblemDetails {
+  const chunkPath = new RegExp(`/messages/${position}(?![0-9])`, 'g');
+  const inputPath = `/messages/${index}`;
+  const rewrite = (text: string) => text.replace(chunkPath, inputPath);
+  const rewritten: ProblemDetails = { ...problem };
+  if (typeof problem.detail === 'string') rewritten.detail = rewrite(problem.detail);
+  if (Array.isArray(problem.errors)) {
+    rewritten.errors = problem.errors.map((e) =>
+      typeof e === 'object' && e !== null && typeof e.pointer === 'string'
+        ? {
+            ...e,
+            pointer: rewrite(e.pointer),
+            ...(typeof e.message === 'string' ? { message: rewrite(e.message) } : {}),
+          }
+        : e,
+    );
+  }
+  return rewritten;
+}
+
+/** `/messages/1150/template/data/orderNo` → `messages[1150].template.data.orderNo` (RFC 6901 unescaped). */
+function pointerToField(pointer: string): string {
+  const path = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^(0|[1-9][0-9]*)$/.test(part) ? Number(part) : part));
+  return toFieldPath(path);
 }
 
 function hasMessageId(value: unknown): value is { id: string } {
