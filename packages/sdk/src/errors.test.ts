@@ -80,8 +80,36 @@ describe('errorFromResponse', () => {
       { pointer: '/to/0', code: 'invalid_email', message: "'kunde@' is not a valid address" },
       { pointer: '/from', code: 'sender_not_verified', message: 'Domain shop.dk is not verified' },
     ]);
+    expect(error.field).toBe('to[0]');
     expect(error.problem?.title).toBe('The request body is invalid');
     expect(error.requestId).toBe('req_body');
+  });
+
+  it.each([
+    ['/to/0', 'to[0]'],
+    ['/template', 'template'],
+    ['/attachments/1/content', 'attachments[1].content'],
+    ['/headers/X-Order', 'headers.X-Order'],
+    ['/messages/3/to/0', 'messages[3].to[0]'],
+    ['/headers/a~1b~0c', 'headers.a/b~c'],
+    ['/', undefined],
+    ['', undefined],
+  ])('sets field from the first field error pointer %j as %j', (pointer, field) => {
+    const errors = [
+      { pointer, code: 'invalid', message: 'bad' },
+      { pointer: '/from', code: 'invalid', message: 'bad' },
+    ];
+    const error = errorFromResponse(input(422, JSON.stringify({ code: 'validation_failed', errors })));
+    expect(error.field).toBe(field);
+  });
+
+  it('leaves field undefined without field errors or with a malformed one', () => {
+    expect(
+      errorFromResponse(input(422, PROBLEM_422.replace(/"errors":.*$/s, '"x":1}'))).field,
+    ).toBeUndefined();
+    expect(errorFromResponse(input(404, '{"code":"not_found"}')).field).toBeUndefined();
+    expect(errorFromResponse(input(422, '{"errors":[null]}')).field).toBeUndefined();
+    expect(errorFromResponse(input(422, '{"errors":[{"pointer":7}]}')).field).toBeUndefined();
   });
 
   it('limits the message to three field errors', () => {

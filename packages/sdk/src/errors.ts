@@ -2,6 +2,7 @@ import { parseRetryAfterMs } from './http/retry-after.js';
 import { isRetryableResponse } from './http/retry-policy.js';
 import type { HeadersLike } from './http/types.js';
 import { redactText } from './redact.js';
+import { jsonPointerToFieldPath } from './validation/paths.js';
 
 const BRAND = Symbol.for('mailplatform.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -122,11 +123,15 @@ export class ApiError extends MailPlatformError {
   declare readonly status: number;
   readonly problem: ProblemDetails | undefined;
   readonly errors: FieldError[];
+  /** The first field error's pointer in `ValidationError.field` form (`/to/0` → `to[0]`). */
+  readonly field: string | undefined;
 
   constructor(message: string, options: ApiErrorOptions) {
     super(message, { ...options, code: options.code ?? options.problem?.code ?? 'api_error' });
     this.problem = options.problem;
     this.errors = options.problem?.errors ?? [];
+    const pointer: unknown = this.errors[0]?.pointer;
+    this.field = typeof pointer === 'string' ? jsonPointerToFieldPath(pointer) : undefined;
   }
 }
 

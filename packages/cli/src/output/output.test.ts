@@ -34,6 +34,58 @@ describe('table', () => {
   });
 });
 
+describe('table fitting at 80 columns', () => {
+  const id = 'msg_01M8ZQ4K7T9XW2B3C5D6E7F8G9';
+  const email = 'kunde.nielsen@butik.dk';
+  const diagnostic = '550 5.1.1 The email account that you tried to reach does not exist';
+  const items = [
+    { id, to: email, error: null, diagnostic },
+    { id: 'msg_01M8ZQ4K7T9XW2B3C5D6E7F8H0', to: 'ops@shop.dk', error: null, diagnostic: 'ok' },
+  ];
+  const columns = [{ key: 'id' }, { key: 'to' }, { key: 'error' }, { key: 'diagnostic' }];
+
+  function printTable(width: number): string[] {
+    const out: string[] = [];
+    const printer = new Printer(
+      { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => undefined } },
+      { mode: 'table', fields: undefined, color: false, progress: false, columns: width },
+      { bold: (t) => t, dim: (t) => t, red: (t) => t, green: (t) => t, yellow: (t) => t },
+    );
+    printer.list(items, columns);
+    return out.join('').trimEnd().split('\n');
+  }
+
+  it('keeps ids and addresses whole and shortens the free-text column', () => {
+    const lines = printTable(80);
+    expect(lines).toEqual([
+      'ID                              TO                      ERROR  DIAGNOSTIC',
+      `${id}  ${email}         550 5.1.1 The em…`,
+      'msg_01M8ZQ4K7T9XW2B3C5D6E7F8H0  ops@shop.dk                    ok',
+    ]);
+    expect(lines.every((l) => [...l].length <= 80)).toBe(true);
+  });
+
+  it('shows the whole table when it fits', () => {
+    expect(printTable(200)[1]).toBe(`${id}  ${email}         ${diagnostic}`);
+  });
+
+  it('shortens identifiers only once free text is down to its floor, widest first', () => {
+    const lines = printTable(60);
+    expect(lines[0]).toBe('ID                   TO                    ERROR  DIAGNOSTIC');
+    expect(lines[1]).toBe('msg_01M8ZQ4K7T9XW2…  kunde.nielsen@butik…         550 5.1.1…');
+    expect(lines.every((l) => [...l].length <= 60)).toBe(true);
+  });
+
+  it('shrinks the widest free-text column first', () => {
+    const text = renderTable(
+      ['id', 'subject', 'diagnostic'],
+      [['msg_1', 'Din ordre er afsendt', 'a b'.repeat(20)]],
+      { width: 50 },
+    );
+    expect(text.trimEnd().split('\n')[1]).toBe(`msg_1  Din ordre er afsendt  ${'a b'.repeat(6)}a …`);
+  });
+});
+
 describe('output mode and colour', () => {
   const base = { env: {}, isTTY: false, stderrIsTTY: false, columns: 80 };
   it('defaults to table on a TTY and plain when piped', () => {

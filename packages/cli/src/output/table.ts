@@ -22,9 +22,28 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ');
 }
 
+const MIN_WIDTH = 4;
+/** Free text is shortened to this (or its header) before any identifier-like column gives up a character. */
+const MIN_TEXT_WIDTH = 10;
+
+/** Takes one character from the widest column that is above its floor; false when none is. */
+function shrinkWidest(widths: number[], floors: readonly number[], eligible: readonly boolean[]): boolean {
+  let widest = -1;
+  for (let i = 0; i < widths.length; i++) {
+    if (!eligible[i] || (widths[i] ?? 0) <= (floors[i] ?? 0)) continue;
+    if (widest === -1 || (widths[i] ?? 0) > (widths[widest] ?? 0)) widest = i;
+  }
+  if (widest === -1) return false;
+  widths[widest] = (widths[widest] ?? 0) - 1;
+  return true;
+}
+
 /**
- * Columns separated by two spaces; when the natural widths overflow the terminal, the widest column
- * gives up characters first (never below 4) and its values end in an ellipsis.
+ * Columns separated by two spaces. When the natural widths overflow the terminal, free-text columns
+ * (a value with a space: diagnostics, errors, subjects) shrink first, widest first, down to their
+ * header or 10 characters; only then does the widest column of any kind give up characters (never
+ * below 4), so ids, addresses, domains and timestamps stay whole as long as possible. A shortened
+ * value ends in an ellipsis; an empty column is as wide as its header.
  */
 export function renderTable(
   headers: readonly string[],
@@ -33,17 +52,15 @@ export function renderTable(
 ): string {
   const cells = rows.map((row) => row.map(oneLine));
   const widths = headers.map((h, i) => Math.max(length(h), ...cells.map((row) => length(row[i] ?? ''))));
+  const freeText = headers.map((_, i) => cells.some((row) => /\s/.test((row[i] ?? '').trim())));
   const gap = 2;
   const budget = Math.max(options.width, headers.length * 5) - gap * (headers.length - 1);
+  const textFloors = headers.map((h) => Math.max(length(h), MIN_TEXT_WIDTH));
+  const anyFloors = headers.map(() => MIN_WIDTH);
+  const all = headers.map(() => true);
   let total = widths.reduce((a, b) => a + b, 0);
-  while (total > budget) {
-    let widest = 0;
-    for (let i = 1; i < widths.length; i++) if ((widths[i] ?? 0) > (widths[widest] ?? 0)) widest = i;
-    const current = widths[widest] ?? 0;
-    if (current <= 4) break;
-    widths[widest] = current - 1;
-    total -= 1;
-  }
+  while (total > budget && shrinkWidest(widths, textFloors, freeText)) total -= 1;
+  while (total > budget && shrinkWidest(widths, anyFloors, all)) total -= 1;
   const line = (row: readonly string[]) =>
     row
       .map((cell, i) => {
