@@ -1,5 +1,5 @@
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startSinkProcess } from './sink-process.mjs';
 
 const SERVER = fileURLToPath(new URL('./smtp-sink-server.mjs', import.meta.url));
 
@@ -8,29 +8,5 @@ const SERVER = fileURLToPath(new URL('./smtp-sink-server.mjs', import.meta.url))
  * queued, the sink's CPU ms and a timestamp, to charge the sink's CPU to a run) and `close()`.
  */
 export function startSmtpSink() {
-  const child = fork(SERVER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ask = (type, reply) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (message) => {
-        if (message?.type !== reply) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message);
-      };
-      const onExit = (code) => reject(new Error(`SMTP sink exited early (code ${code})`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      if (type !== undefined) child.send({ type });
-    });
-  return ask(undefined, 'listening').then(({ port }) => ({
-    port,
-    pid: child.pid,
-    counts: () => ask('counts', 'counts'),
-    close: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send({ type: 'close' });
-      }),
-  }));
+  return startSinkProcess(SERVER, 'SMTP sink');
 }
