@@ -9,6 +9,7 @@ import { queryStats } from '../stats/stats-query.js';
 import { formatInZone, parseBound } from '../stats/zone-time.js';
 import type { MailEventEnvelope, StoredRecipient, Suppression } from '../storage/json-types.js';
 import type { SqliteDatabase } from '../storage/open-database.js';
+import { timeRangeClause } from '../storage/pagination.js';
 import { StatementCache } from '../storage/statement-cache.js';
 import type { CellValue } from './csv.js';
 
@@ -71,15 +72,7 @@ async function* eventBatches(ctx: ExportContext, types: readonly string[] | unde
     where += ' AND recipient = @recipient';
     params.recipient = filter.recipient.toLowerCase();
   }
-  const { since, until } = bounds(ctx);
-  if (since) {
-    where += ' AND timestamp >= @since';
-    params.since = since;
-  }
-  if (until) {
-    where += ' AND timestamp < @until';
-    params.until = until;
-  }
+  where += timeRangeClause('timestamp', bounds(ctx), params);
   const statement = cache.get<{ id: string; timestamp: string; body: string }>(
     `SELECT id, timestamp, body FROM events WHERE ${where} AND (timestamp > @t OR (timestamp = @t AND id > @i))
      ORDER BY timestamp, id LIMIT @limit`,
@@ -340,15 +333,7 @@ async function* suppressionBatches(ctx: ExportContext): AsyncGenerator<Suppressi
     where += ' AND email = @email';
     params.email = ctx.filter.recipient.toLowerCase();
   }
-  const { since, until } = bounds(ctx);
-  if (since) {
-    where += ' AND created_at >= @since';
-    params.since = since;
-  }
-  if (until) {
-    where += ' AND created_at < @until';
-    params.until = until;
-  }
+  where += timeRangeClause('created_at', bounds(ctx), params);
   const statement = cache.get<{ id: string; created_at: string; body: string }>(
     `SELECT id, created_at, body FROM suppressions WHERE ${where}
      AND (created_at > @t OR (created_at = @t AND id > @i)) ORDER BY created_at, id LIMIT @limit`,
@@ -439,15 +424,7 @@ function messagesSource(ctx: ExportContext): ExportSource {
         where += ' AND tag = @tag';
         params.tag = ctx.filter.tag;
       }
-      const { since, until } = bounds(ctx);
-      if (since) {
-        where += ' AND created_at >= @since';
-        params.since = since;
-      }
-      if (until) {
-        where += ' AND created_at < @until';
-        params.until = until;
-      }
+      where += timeRangeClause('created_at', bounds(ctx), params);
       const statement = cache.get<{
         id: string;
         created_at: string;

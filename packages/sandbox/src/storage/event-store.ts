@@ -1,6 +1,6 @@
 import type { MailEventEnvelope } from './json-types.js';
 import type { SqliteDatabase } from './open-database.js';
-import { cursorClause, type Page, type PageRequest, toPage } from './pagination.js';
+import { cursorClause, type Page, type PageRequest, timeRangeClause, toPage } from './pagination.js';
 import { StatementCache } from './statement-cache.js';
 
 export interface EventFilters {
@@ -70,14 +70,7 @@ export class EventStore {
         params[name] = name === 'recipient' ? value.toLowerCase() : value;
       }
     }
-    if (filters.since) {
-      where += ' AND timestamp >= @since';
-      params.since = filters.since;
-    }
-    if (filters.until) {
-      where += ' AND timestamp < @until';
-      params.until = filters.until;
-    }
+    where += timeRangeClause('timestamp', filters, params);
     where += cursorClause(page, 'timestamp', 'id', params);
     const dir = page.order === 'asc' ? 'ASC' : 'DESC';
     const rows = this.cache

@@ -121,3 +121,21 @@ export function queryFilters<K extends string>(
   if (until) filters.until = until;
   return filters;
 }
+
+/** `AND column >= @since AND column < @until` for the bounds that are set (half-open, as every list). */
+export function timeRangeClause(
+  column: string,
+  range: { since?: string | undefined; until?: string | undefined },
+  params: Record<string, unknown>,
+): string {
+  let clause = '';
+  if (range.since) {
+    clause += ` AND ${column} >= @since`;
+    params.since = range.since;
+  }
+  if (range.until) {
+    clause += ` AND ${column} < @until`;
+    params.until = range.until;
+  }
+  return clause;
+}

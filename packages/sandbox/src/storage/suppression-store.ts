@@ -1,6 +1,6 @@
 import type { Suppression } from './json-types.js';
 import type { SqliteDatabase } from './open-database.js';
-import { cursorClause, type Page, type PageRequest, toPage } from './pagination.js';
+import { cursorClause, type Page, type PageRequest, timeRangeClause, toPage } from './pagination.js';
 import { StatementCache } from './statement-cache.js';
 
 export interface SuppressionFilters {
@@ -64,14 +64,7 @@ export class SuppressionStore {
         params[column] = column === 'email' ? value.toLowerCase() : value;
       }
     }
-    if (filters.since) {
-      where += ' AND created_at >= @since';
-      params.since = filters.since;
-    }
-    if (filters.until) {
-      where += ' AND created_at < @until';
-      params.until = filters.until;
-    }
+    where += timeRangeClause('created_at', filters, params);
     where += cursorClause(page, 'created_at', 'id', params);
     const dir = page.order === 'asc' ? 'ASC' : 'DESC';
     const rows = this.cache
