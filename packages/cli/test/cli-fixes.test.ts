@@ -7,19 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../src/program.js';
 import { commandPath, exitOnBrokenPipe, normalizeArgv } from '../src/run.js';
 import { createTestCli, leakForms, type TestCli } from './helpers.js';
+import { failNextRequests } from './sandbox-cli.js';
 
 let sandbox: Sandbox;
 let cli: TestCli;
-
-/** The next `count` API requests answer 503. */
-async function failNext(count: number): Promise<void> {
-  const response = await fetch(`${sandbox.url}/sandbox/v1/chaos/next`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ count, phase: 'http', code: 503 }),
-  });
-  expect(response.status).toBe(204);
-}
 
 /** A 127.0.0.1 URL nothing listens on. */
 async function closedPortUrl(): Promise<string> {
@@ -127,7 +118,7 @@ describe('error documents', () => {
   });
 
   it('a failed POST of another command carries no idempotency key', async () => {
-    await failNext(1);
+    await failNextRequests(sandbox, 1);
     const result = await cli.run([
       '--max-retries',
       '0',

@@ -2,6 +2,16 @@ import { createSandbox, type Sandbox } from '@mailplatform/sandbox';
 import { MailPlatform } from '@mailplatform/sdk';
 import { createTestCli, type TestCli } from './helpers.js';
 
+/** The next `count` API requests to `sandbox` answer 503 (the control API's deterministic chaos). */
+export async function failNextRequests(sandbox: Sandbox, count: number): Promise<void> {
+  const response = await fetch(`${sandbox.url}/sandbox/v1/chaos/next`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ count, phase: 'http', code: 503 }),
+  });
+  if (response.status !== 204) throw new Error(`chaos/next answered ${response.status}`);
+}
+
 type TestCliOptions = NonNullable<Parameters<typeof createTestCli>[0]>;
 
 /** A test CLI whose real client (no retries) and environment point at `sandbox`'s HTTP API. */

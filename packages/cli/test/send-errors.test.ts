@@ -3,20 +3,11 @@ import { createSandbox, type Sandbox } from '@mailplatform/sandbox';
 import { MailPlatform } from '@mailplatform/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCli, type TestCli } from './helpers.js';
+import { failNextRequests } from './sandbox-cli.js';
 
 const SIM = 'sim.mailplatform.test';
 let sandbox: Sandbox;
 let cli: TestCli;
-
-/** The next `count` API requests answer 503. */
-async function failNext(count: number): Promise<void> {
-  const response = await fetch(`${sandbox.url}/sandbox/v1/chaos/next`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ count, phase: 'http', code: 503 }),
-  });
-  expect(response.status).toBe(204);
-}
 
 beforeAll(async () => {
   sandbox = await createSandbox({ port: 0, smtpPort: null });
@@ -47,7 +38,7 @@ const argv = [
 
 describe('a transient send failure (exit 6)', () => {
   it('carries the generated idempotency key in the JSON error', async () => {
-    await failNext(1);
+    await failNextRequests(sandbox, 1);
     const result = await cli.run([...argv, '--json']);
     expect(result.code).toBe(6);
     const { error } = JSON.parse(result.stderr);
@@ -57,14 +48,14 @@ describe('a transient send failure (exit 6)', () => {
   });
 
   it('prints the given idempotency key in the text error', async () => {
-    await failNext(1);
+    await failNextRequests(sandbox, 1);
     const result = await cli.run([...argv, '--idempotency-key', 'order-4711', '-o', 'plain']);
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(/^ {2}idempotency key: order-4711$/m);
   });
 
   it('--count rows name the key of each failed send', async () => {
-    await failNext(2);
+    await failNextRequests(sandbox, 2);
     const result = await cli.run([
       ...argv,
       '--count',
